@@ -1,0 +1,28 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { BrokerUnavailableError } from '../errors.js';
+import { parseVersion } from './find-binary.js';
+
+/** Default time to wait for a server before reporting it unreachable. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+
+export async function connectBroker(url: string, name: string, timeout = DEFAULT_CONNECT_TIMEOUT_MS): Promise<NatsConnection> {
+  try {
+    return await connect({
+      servers: url,
+      name,
+      timeout,
+      // Keep reconnecting through a broker restart instead of giving up after the default ten tries.
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+    });
+  } catch (cause) {
+    throw new BrokerUnavailableError(
+      `cannot reach NATS at ${url} (${(cause as Error).message}); check the URL, or omit --nats-url to start a local nats-server`,
+      { cause },
+    );
+  }
+}
+
+export function serverVersion(nc: NatsConnection): [number, number, number] {
+  return parseVersion(nc.info?.version ?? '0.0.0');
+}

@@ -1,0 +1,133 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BrokerUnavailableError } from '../errors.js';
+import { atLeast, binaryVersion, findNatsServer } from './find-binary.js';
+
+export interface EmbeddedServerOptions {
+  /** Path to nats-server; default: NATS_SERVER_BIN, then PATH. */
+  bin?: string;
+  /** fsync every write (sync_interval: always) so kill -9 loses nothing acknowledged. Needs 2.10+; default false. */
+  syncAlways?: boolean;
+  /** How long to wait for the server to become healthy. Default 10 s. */
+  readyTimeoutMs?: number;
+}
+
+export interface EmbeddedServer {
+  url: string;
+  monitorUrl: string;
+  version: string;
+  storeDir: string;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_READY_TIMEOUT_MS = 10_000;
+/** Servers still running, so the last-resort exit hook can kill them and remove their stores. */
+const live = new Set<{ child: ChildProcess; dir: string }>();
+let exitHookInstalled = false;
+
+/** Spawns nats-server with JetStream on free ports and a temporary store, and waits until it is healthy. */
+export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): Promise<EmbeddedServer> {
+  const bin = options.bin ?? findNatsServer();
+  const version = binaryVersion(bin);
+  const [port, monitorPort] = await freePorts(2);
+  const dir = mkdtempSync(join(tmpdir(), 'saga-sim-nats-'));
+  const config = [
+    'listen: "127.0.0.1:' + port + '"',
+    'http: "127.0.0.1:' + monitorPort + '"',
+    'max_payload: 2MB',
+    `jetstream { store_dir: ${JSON.stringify(join(dir, 'store'))}${
+      options.syncAlways && atLeast(version, 2, 10) ? ', sync_interval: always' : ''
+    } }`,
+  ].join('\n');
+  writeFileSync(join(dir, 'nats.conf'), config);
+  const logFile = join(dir, 'nats.log');
+  const child = spawn(bin, ['-c', join(dir, 'nats.conf'), '-l', logFile], { stdio: 'ignore' });
+  const entry = { child, dir };
+  live.add(entry);
+  installExitHook();
+
+  const url = `nats://127.0.0.1:${port}`;
+  const monitorUrl = `http://127.0.0.1:${monitorPort}`;
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  try {
+    await waitHealthy(monitorUrl, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, () => exited, spawnError);
+  } catch (cause) {
+    const tail = readTail(logFile);
+    await stopChild(entry);
+    throw new BrokerUnavailableError(
+      `nats-server (${bin}) did not become ready: ${(cause as Error).message}${tail ? ` — log: ${tail}` : ''}`,
+      { cause },
+    );
+  }
+  return { url, monitorUrl, version: version.join('.'), storeDir: dir, stop: () => stopChild(entry) };
+}
+
+async function waitHealthy(monitorUrl: string, timeoutMs: number, exited: () => boolean, spawnError: Promise<Error>) {
+  const deadline = Date.now() + timeoutMs;
+  let failure: Error | undefined;
+  void spawnError.then((e) => (failure = e));
+  while (Date.now() < deadline) {
+    if (failure) throw failure;
+    if (exited()) throw new Error('the process exited');
+    try {
+      const res = await fetch(`${monitorUrl}/healthz?js-enabled-only=true`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`not healthy after ${timeoutMs} ms`);
+}
+
+async function stopChild(entry: { child: ChildProcess; dir: string }): Promise<void> {
+  const { child, dir } = entry;
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  live.delete(entry);
+}
+
+/** On any exit path that skipped stop(), still kill the servers and delete their stores. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const { child, dir } of live) {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+function readTail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-3).join(' | ');
+  } catch {
+    return '';
+  }
+}
+
+/** Ports the OS reports free now. Held open together so the same port is not handed out twice. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+      const s = createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => resolve(s));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}

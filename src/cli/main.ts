@@ -1,0 +1,43 @@
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { SagaSimError } from '../errors.js';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+import { runCommand } from './run-command.js';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command('saga-sim')
+    .description('Order-saga simulator and load tester on a real NATS server.')
+    .version(version)
+    .option('--debug', 'print stack traces for errors')
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', `\nExamples:\n  $ saga-sim run scenarios/mixed-90.yaml\n  $ saga-sim run --help\n${EXIT_CODES_HELP}`);
+  program.addCommand(runCommand().exitOverride());
+  return program;
+}
+
+/** The one place errors become output and exit codes. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its message.
+      return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code) ? EXIT.ok : EXIT.usage;
+    }
+    const debug = program.opts<{ debug?: boolean }>().debug === true || argv.includes('--debug');
+    if (error instanceof SagaSimError) {
+      process.stderr.write(`saga-sim: ${error.message}\n`);
+      if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+      return error.exitCode;
+    }
+    const e = error as Error;
+    process.stderr.write(`saga-sim: internal error: ${e?.message ?? String(error)}\n`);
+    if (debug && e?.stack) process.stderr.write(`${e.stack}\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,32 @@
+import { InvalidArgumentError } from 'commander';
+import { parseDuration } from '../scenario/duration.js';
+
+/** Commander argument parsers: each rejects with a message that says what the flag accepts. */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a whole number above 0, got "${value}"`);
+  return n;
+}
+
+export function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected a whole number, got "${value}"`);
+  return n;
+}
+
+export function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a number above 0, got "${value}"`);
+  return n;
+}
+
+export function share(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`expected a share from 0 to 1, got "${value}"`);
+  return n;
+}
+
+export function duration(value: string): string {
+  if (parseDuration(value) === undefined) throw new InvalidArgumentError(`expected a duration such as 500ms, 30s or 2m, got "${value}"`);
+  return value;
+}

@@ -1,0 +1,112 @@
+import { Command, Option } from 'commander';
+import chalk from 'chalk';
+import { UsageError } from '../errors.js';
+import { RunEngine } from '../engine/run.js';
+import { plainProgress } from '../report/progress-lines.js';
+import { writeJsonReport } from '../report/report.js';
+import { renderSummary, type Paint } from '../report/summary-text.js';
+import { loadScenarioFile, type ScenarioOverrides } from '../scenario/load.js';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+import { duration, integer, positiveInt, positiveNumber, share } from './options.js';
+
+export interface RunFlags {
+  natsUrl?: string;
+  keep?: boolean;
+  report?: string;
+  seed?: number;
+  orders?: number;
+  rate?: number;
+  duration?: string;
+  successRate?: number;
+  topology?: 'parallel' | 'sequential';
+  quiet?: boolean;
+  color?: boolean;
+}
+
+export function runCommand(): Command {
+  return new Command('run')
+    .description('Run a scenario: start nats-server (unless --nats-url), the three services, fire orders, wait for every saga, check invariants and print a summary.')
+    .argument('<scenario>', 'scenario YAML file, e.g. scenarios/mixed-90.yaml')
+    .addOption(new Option('--nats-url <url>', 'use this NATS server instead of starting one').env('NATS_URL'))
+    .option('--keep', 'leave the streams on the --nats-url server after the run', false)
+    .option('--report <file>', 'write the JSON report to this file')
+    .option('--seed <n>', 'override the scenario seed', integer)
+    .option('--orders <n>', 'override orders.count', positiveInt)
+    .option('--rate <n>', 'override orders.rate (orders per second)', positiveNumber)
+    .option('--duration <d>', 'override orders.duration (e.g. 30s)', duration)
+    .addOption(new Option('--success-rate <r>', 'override payment.successRate (0..1)').argParser(share).env('PAYMENT_SUCCESS_RATE'))
+    .addOption(new Option('--topology <t>', 'override the topology').choices(['parallel', 'sequential']))
+    .option('-q, --quiet', 'print only the final summary', false)
+    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ saga-sim run scenarios/mixed-90.yaml
+  $ saga-sim run scenarios/happy-path.yaml --orders 5000 --rate 1000 --report out.json
+  $ saga-sim run scenarios/mixed-90.yaml --nats-url nats://127.0.0.1:4222 --keep
+  $ PAYMENT_SUCCESS_RATE=0.5 saga-sim run scenarios/mixed-90.yaml --quiet
+
+Environment:
+  NATS_URL               same as --nats-url
+  NATS_SERVER_BIN        nats-server binary to start (default: nats-server on PATH)
+  PAYMENT_SUCCESS_RATE   same as --success-rate
+  USE_SIMULATED_PAYMENT  "false" makes every payment succeed
+  NO_COLOR               disable colours
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (file: string, flags: RunFlags, command: Command) => {
+      process.exitCode = await runAction(file, flags, command);
+    });
+}
+
+async function runAction(file: string, flags: RunFlags, command: Command): Promise<number> {
+  const overrides: ScenarioOverrides = {};
+  if (flags.seed !== undefined) overrides.seed = flags.seed;
+  if (flags.orders !== undefined) overrides['orders.count'] = flags.orders;
+  if (flags.rate !== undefined) overrides['orders.rate'] = flags.rate;
+  if (flags.duration !== undefined) overrides['orders.duration'] = flags.duration;
+  if (flags.successRate !== undefined) overrides['payment.successRate'] = flags.successRate;
+  if (flags.topology !== undefined) overrides.topology = flags.topology;
+  const simulated = process.env.USE_SIMULATED_PAYMENT;
+  if (simulated !== undefined && !['true', 'false'].includes(simulated)) {
+    throw new UsageError(`USE_SIMULATED_PAYMENT must be "true" or "false", got "${simulated}"`);
+  }
+  const scenario = await loadScenarioFile(file, overrides);
+
+  const useColor = flags.color !== false && !process.env.NO_COLOR && process.stdout.isTTY === true;
+  chalk.level = useColor ? chalk.level || 1 : 0;
+  const paint: Paint = { ok: chalk.green, bad: chalk.red.bold, dim: chalk.dim, bold: chalk.bold };
+
+  const abort = new AbortController();
+  const engine = new RunEngine({
+    scenario,
+    natsUrl: flags.natsUrl,
+    keep: flags.keep,
+    simulatedPayment: simulated !== 'false',
+    signal: abort.signal,
+  });
+  if (!flags.quiet) engine.subscribe(plainProgress((line) => process.stderr.write(`${line}\n`)));
+
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write('stopping the load and draining sagas in flight (Ctrl-C again to abort)\n');
+      engine.stopLoad();
+    } else abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const report = await engine.run();
+    if (flags.report) await writeJsonReport(flags.report, report);
+    process.stdout.write(`${renderSummary(report, paint, flags.report)}\n`);
+    if (report.interrupted) return EXIT.interrupted;
+    return report.passed ? EXIT.ok : EXIT.failed;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    void command;
+  }
+}

@@ -1,0 +1,55 @@
+import { jetstream, type ConsumerMessages } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { DEAD_LETTER_STREAM, EVENTS_STREAM } from '../broker/streams.js';
+import { decodeEvent } from '../events/codec.js';
+import { isTerminalType, type EventType } from '../events/subjects.js';
+import { TraceBook } from '../verify/trace.js';
+
+export interface TerminalSeen {
+  orderId: string;
+  type: EventType;
+  reason?: string;
+  /** Epoch ms at which the observer received it. */
+  at: number;
+}
+
+/**
+ * Reads the event stream in order through its own ordered consumer, independent of the
+ * services: the report's counts are what this saw cross NATS, not what services say they did.
+ */
+export class StreamObserver {
+  readonly book = new TraceBook();
+  deadLetters = 0;
+  invalid = 0;
+  private readonly iterators: ConsumerMessages[] = [];
+
+  constructor(private readonly onEvent: (seen: TerminalSeen, terminal: boolean) => void) {}
+
+  async start(nc: NatsConnection): Promise<void> {
+    const js = jetstream(nc);
+    const events = await (await js.consumers.get(EVENTS_STREAM)).consume();
+    const dead = await (await js.consumers.get(DEAD_LETTER_STREAM)).consume();
+    this.iterators.push(events, dead);
+    void (async () => {
+      for await (const m of events) {
+        let event;
+        try {
+          event = decodeEvent(m.data, m.subject);
+        } catch {
+          this.invalid++;
+          continue;
+        }
+        this.book.record(event);
+        const reason = event.type === 'order.cancelled.v1' ? event.payload.reason : undefined;
+        this.onEvent({ orderId: event.orderId, type: event.type, reason, at: Date.now() }, isTerminalType(event.type));
+      }
+    })();
+    void (async () => {
+      for await (const _ of dead) this.deadLetters++;
+    })();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.iterators.map((it) => it.close().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,39 @@
+import { Faker, en } from '@faker-js/faker';
+import type { Scenario } from '../scenario/schema.js';
+
+export interface Product {
+  id: string;
+  name: string;
+  /** Unit price in cents. */
+  price: number;
+  stock: number;
+}
+
+/** The scenario's products, or products generated from its seed: the same seed gives the same catalogue. */
+export function buildCatalogue(scenario: Scenario): Product[] {
+  const faker = new Faker({ locale: [en], seed: scenario.seed });
+  const price = () => toCents(faker.number.float({ min: scenario.order.price.min, max: scenario.order.price.max }));
+  const { products, stock } = scenario.catalogue;
+  if (typeof products !== 'number') {
+    return products.map((p) => ({
+      id: p.id,
+      name: p.name ?? faker.commerce.productName(),
+      price: p.price !== undefined ? toCents(p.price) : price(),
+      stock: p.stock,
+    }));
+  }
+  return Array.from({ length: products }, (_, i) => ({
+    id: `p-${String(i + 1).padStart(3, '0')}`,
+    name: faker.commerce.productName(),
+    price: price(),
+    stock,
+  }));
+}
+
+export function stockOf(catalogue: readonly Product[]): Record<string, number> {
+  return Object.fromEntries(catalogue.map((p) => [p.id, p.stock]));
+}
+
+function toCents(amount: number): number {
+  return Math.max(1, Math.round(amount * 100));
+}

@@ -1,0 +1,33 @@
+import { Faker, en } from '@faker-js/faker';
+import type { PlaceOrder } from '../services/order/logic.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { Product } from './catalogue.js';
+
+export function orderIdFor(seq: number): string {
+  return `ord-${String(seq).padStart(6, '0')}`;
+}
+
+/**
+ * Orders from the scenario's seed: the n-th order of two runs with the same seed is identical.
+ * Items are distinct products, 1..N of them, each with a quantity from the scenario's range.
+ */
+export function createOrderFactory(scenario: Scenario, catalogue: readonly Product[]): (seq: number) => PlaceOrder {
+  // Offset the seed so orders do not replay the draws that built the catalogue.
+  const faker = new Faker({ locale: [en], seed: scenario.seed + 0x5a6a });
+  const customers = Array.from({ length: scenario.order.customers }, (_, i) => `cust-${String(i + 1).padStart(4, '0')}`);
+  const { items, quantity } = scenario.order;
+  const maxItems = Math.min(items.max, catalogue.length);
+  return (seq) => {
+    const count = faker.number.int({ min: Math.min(items.min, maxItems), max: maxItems });
+    const products = faker.helpers.arrayElements(catalogue, count);
+    return {
+      orderId: orderIdFor(seq),
+      customerId: faker.helpers.arrayElement(customers),
+      items: products.map((p) => ({
+        productId: p.id,
+        quantity: faker.number.int({ min: quantity.min, max: quantity.max }),
+        unitPrice: p.price,
+      })),
+    };
+  };
+}

@@ -1,0 +1,41 @@
+import type { EngineListener } from '../engine/events.js';
+import { latencyLine } from './summary-text.js';
+
+/** Default interval between progress lines in plain mode. */
+export const DEFAULT_PROGRESS_INTERVAL_MS = 1000;
+
+/**
+ * Plain, stable progress for pipes and CI: one line per interval, no cursor movement.
+ * It is just another subscriber of the engine's snapshots.
+ */
+export function plainProgress(write: (line: string) => void, intervalMs = DEFAULT_PROGRESS_INTERVAL_MS): EngineListener {
+  let lastAt = -Infinity;
+  return (event) => {
+    switch (event.type) {
+      case 'broker': {
+        const b = event.broker;
+        const where = b.embedded ? `started nats-server ${b.version} at ${b.url} (monitoring ${b.monitorUrl})` : `using nats-server ${b.version} at ${b.url}`;
+        write(where);
+        return;
+      }
+      case 'warning':
+        write(`warning: ${event.message}`);
+        return;
+      case 'snapshot': {
+        const s = event.snapshot;
+        if (s.elapsedMs - lastAt < intervalMs) return;
+        lastAt = s.elapsedMs;
+        const total = Number.isFinite(s.planned) ? `/${s.planned}` : '';
+        write(
+          `[${(s.elapsedMs / 1000).toFixed(1).padStart(6)}s] ${s.phase.padEnd(9)} sent ${s.sent}${total} · in flight ${s.inFlight} · ` +
+            `confirmed ${s.confirmed} · cancelled ${s.cancelled} · failed ${s.failed} · ${Math.round(s.currentRate)} sagas/s · ` +
+            latencyLine(s.latency),
+        );
+        return;
+      }
+      case 'phase':
+      case 'done':
+        return;
+    }
+  };
+}

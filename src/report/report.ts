@@ -1,0 +1,54 @@
+import { writeFile } from 'node:fs/promises';
+import type { BrokerInfo } from '../engine/events.js';
+import type { CancelReason } from '../events/schema.js';
+import { EVENT_TYPES, type EventType } from '../events/subjects.js';
+import type { LatencySummary } from '../metrics/histogram.js';
+import type { WorkerStats } from '../services/protocol.js';
+import type { ServiceName } from '../services/service.js';
+import type { InvariantResult } from '../verify/invariants.js';
+
+/** Bumped on any incompatible change to the report's keys. */
+export const REPORT_SCHEMA_VERSION = 1;
+
+/** The run report: written by --report, returned by runScenario(), rendered by the summary. */
+export interface Report {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  scenario: { name: string; file: string };
+  seed: number;
+  topology: 'parallel' | 'sequential';
+  delivery: 'jetstream';
+  broker: BrokerInfo;
+  startedAt: string;
+  durationSeconds: number;
+  interrupted: boolean;
+  orders: {
+    total: number;
+    confirmed: number;
+    cancelled: number;
+    failed: number;
+    pending: number;
+    confirmedRatio: number;
+    cancelledByReason: Record<CancelReason, number>;
+  };
+  compensations: { inventoryReleased: number; paymentRefunded: number };
+  latency: {
+    /** From each order's intended send time to its terminal event (coordinated-omission corrected). */
+    ms: LatencySummary;
+    /** From the actual send time; hides generator stalls, shown for comparison. */
+    uncorrectedMs: LatencySummary;
+  };
+  throughput: { sagasPerSecond: number; offeredPerSecond: number };
+  events: { byType: Record<EventType, number>; deadLetters: number };
+  services: Record<ServiceName, WorkerStats>;
+  invariants: InvariantResult[];
+  /** True when every invariant passed and no order is pending. */
+  passed: boolean;
+}
+
+export function eventCounts(count: (type: EventType) => number): Record<EventType, number> {
+  return Object.fromEntries(EVENT_TYPES.map((t) => [t, count(t)])) as Record<EventType, number>;
+}
+
+export async function writeJsonReport(file: string, report: Report): Promise<void> {
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+}

@@ -1,0 +1,98 @@
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document } from 'yaml';
+import type { z } from 'zod';
+import { ScenarioError } from '../errors.js';
+import { ScenarioSchema, type Scenario } from './schema.js';
+
+/** Dotted key → value, applied over the file before validation (CLI flags and environment). */
+export type ScenarioOverrides = Record<string, unknown>;
+
+export async function loadScenarioFile(file: string, overrides: ScenarioOverrides = {}): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : String(cause);
+    throw new ScenarioError(`${file}: ${why}`, file, undefined, undefined, { cause });
+  }
+  return parseScenario(text, file, overrides);
+}
+
+/** Parses YAML text into a frozen, validated scenario; every error names file, line and key. */
+export function parseScenario(text: string, file: string, overrides: ScenarioOverrides = {}): Scenario {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const line = syntax.linePos?.[0].line;
+    const what = syntax.message.split('\n')[0] ?? 'YAML syntax error';
+    throw new ScenarioError(`${file}:${line ?? '?'}: YAML syntax error: ${what}`, file, line);
+  }
+  const raw: unknown = doc.toJS();
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ScenarioError(`${file}:1: expected a mapping of scenario keys (name, seed, orders, ...)`, file, 1);
+  }
+  for (const [path, value] of Object.entries(overrides)) setPath(raw as Record<string, unknown>, path.split('.'), value);
+  const parsed = ScenarioSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+    const path = issuePath(issue);
+    const key = path.join('.') || '(top level)';
+    const fromFlag = Object.keys(overrides).some((o) => key.startsWith(o));
+    const line = fromFlag ? undefined : lineOf(doc, lines, path);
+    const where = fromFlag ? `${file} (override ${key})` : `${file}:${line ?? '?'}`;
+    throw new ScenarioError(`${where}: ${key}: ${describe(issue)}`, file, line, key);
+  }
+  return deepFreeze({ ...parsed.data, file });
+}
+
+function issuePath(issue: z.core.$ZodIssue): (string | number)[] {
+  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  if (issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) return [...path, issue.keys[0]];
+  return path;
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return 'unknown key; remove it or check its spelling against the README';
+  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) return `required (${issue.expected})`;
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
+/** Line of the deepest node on the path that exists in the document (a missing key points at its parent). */
+function lineOf(doc: Document, lines: LineCounter, path: (string | number)[]): number | undefined {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const prefix = path.slice(0, depth);
+    const node: unknown = prefix.length === 0 ? doc.contents : doc.getIn(prefix, true);
+    const keyNode = depth > 0 ? findKeyNode(doc, prefix) : undefined;
+    const range = (keyNode as { range?: [number, number, number] } | undefined)?.range ??
+      (node as { range?: [number, number, number] } | undefined)?.range;
+    if (range) return lines.linePos(range[0]).line;
+  }
+  return undefined;
+}
+
+function findKeyNode(doc: Document, path: (string | number)[]): unknown {
+  const parent: unknown = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  if (!isMap(parent)) return undefined;
+  const last = path[path.length - 1];
+  return parent.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === last)?.key;
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const part of path.slice(0, -1)) {
+    const next = node[part];
+    if (next === null || typeof next !== 'object') node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

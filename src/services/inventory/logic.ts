@@ -1,0 +1,79 @@
+import type { SagaEvent } from '../../events/schema.js';
+import { outgoing, type Outgoing } from '../outgoing.js';
+import { shortProducts, type StockLevel, type StockLine } from './stock.js';
+
+/** What the inventory service knows about one order. */
+export interface InventoryRecord {
+  orderId: string;
+  items?: StockLine[];
+  createdEventId?: string;
+  /** eventId of the event that asks for a release (payment.failed.v1 or order.failed.v1). */
+  compensateEventId?: string;
+  reservation: 'none' | 'reserved' | 'failed';
+  released: boolean;
+}
+
+/** A stock movement the caller applies: reserve takes from available, release gives back. */
+export interface StockEffect {
+  kind: 'reserve' | 'release';
+  items: StockLine[];
+}
+
+export interface InventoryStep {
+  record: InventoryRecord;
+  emit: Outgoing[];
+  effects: StockEffect[];
+}
+
+export const INVENTORY_CONSUMES = ['order.created.v1', 'payment.failed.v1', 'order.failed.v1'] as const;
+
+/** Pure: reads stock, never writes it; the stock movement comes back as an effect. */
+export function reduceInventory(
+  prev: InventoryRecord | undefined,
+  event: SagaEvent,
+  stock: ReadonlyMap<string, StockLevel>,
+): InventoryStep {
+  const record: InventoryRecord = prev ? { ...prev } : { orderId: event.orderId, reservation: 'none', released: false };
+  switch (event.type) {
+    case 'order.created.v1':
+      if (record.createdEventId === undefined) {
+        record.createdEventId = event.eventId;
+        record.items = event.payload.items.map(({ productId, quantity }) => ({ productId, quantity }));
+      }
+      break;
+    case 'payment.failed.v1':
+    case 'order.failed.v1':
+      record.compensateEventId ??= event.eventId;
+      break;
+    default:
+      return { record: prev ?? record, emit: [], effects: [] };
+  }
+  return advance(record, stock);
+}
+
+function advance(record: InventoryRecord, stock: ReadonlyMap<string, StockLevel>): InventoryStep {
+  const emit: Outgoing[] = [];
+  const effects: StockEffect[] = [];
+  if (record.reservation === 'none' && record.items && record.createdEventId !== undefined) {
+    const short = shortProducts(stock, record.items);
+    if (short.length === 0) {
+      record.reservation = 'reserved';
+      effects.push({ kind: 'reserve', items: record.items });
+      emit.push(outgoing('inventory.reserved.v1', record.orderId, record.createdEventId, { items: record.items }));
+    } else {
+      record.reservation = 'failed';
+      emit.push(
+        outgoing('inventory.failed.v1', record.orderId, record.createdEventId, {
+          reason: 'insufficient stock',
+          productIds: short,
+        }),
+      );
+    }
+  }
+  if (record.reservation === 'reserved' && !record.released && record.compensateEventId !== undefined && record.items) {
+    record.released = true;
+    effects.push({ kind: 'release', items: record.items });
+    emit.push(outgoing('inventory.released.v1', record.orderId, record.compensateEventId, { items: record.items }));
+  }
+  return { record, emit, effects };
+}

@@ -1,0 +1,114 @@
+import type { CancelReason, OrderItem, SagaEvent } from '../../events/schema.js';
+import { outgoing, type Outgoing, type Topology } from '../outgoing.js';
+
+export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED' | 'FAILED';
+
+/** A request to place an order, as the load generator sends it. */
+export interface PlaceOrder {
+  orderId: string;
+  customerId: string;
+  items: OrderItem[];
+}
+
+export interface OrderRecord {
+  orderId: string;
+  amount: number;
+  status: OrderStatus;
+  reason?: CancelReason;
+  payment?: 'confirmed' | 'failed';
+  inventory?: 'reserved' | 'failed';
+  released: boolean;
+  refunded: boolean;
+  /** eventId of the latest fact, the cause of the terminal event. */
+  lastEventId: string;
+}
+
+export interface OrderStep {
+  record: OrderRecord | undefined;
+  emit: Outgoing[];
+}
+
+export const ORDER_CONSUMES = [
+  'payment.confirmed.v1',
+  'payment.failed.v1',
+  'payment.refunded.v1',
+  'inventory.reserved.v1',
+  'inventory.failed.v1',
+  'inventory.released.v1',
+] as const;
+
+export function orderAmount(items: readonly OrderItem[]): number {
+  return items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
+}
+
+/** Placing an order creates it PENDING and starts the saga. Placing the same id again changes nothing. */
+export function placeOrder(prev: OrderRecord | undefined, cmd: PlaceOrder): OrderStep {
+  if (prev) return { record: prev, emit: [] };
+  const amount = orderAmount(cmd.items);
+  const record: OrderRecord = {
+    orderId: cmd.orderId,
+    amount,
+    status: 'PENDING',
+    released: false,
+    refunded: false,
+    lastEventId: cmd.orderId,
+  };
+  const created = outgoing('order.created.v1', cmd.orderId, cmd.orderId, {
+    customerId: cmd.customerId,
+    items: cmd.items,
+    amount,
+  });
+  return { record, emit: [created] };
+}
+
+/**
+ * Records an outcome and concludes the saga once the outcome is certain and every needed
+ * compensation has been confirmed, so the terminal event means "all effects are settled".
+ * Facts about unknown orders, and late facts about finished ones, change no status.
+ */
+export function reduceOrder(prev: OrderRecord | undefined, event: SagaEvent, topology: Topology): OrderStep {
+  if (!prev) return { record: prev, emit: [] };
+  const record: OrderRecord = { ...prev };
+  switch (event.type) {
+    case 'payment.confirmed.v1':
+      record.payment ??= 'confirmed';
+      break;
+    case 'payment.failed.v1':
+      record.payment ??= 'failed';
+      break;
+    case 'payment.refunded.v1':
+      record.refunded = true;
+      break;
+    case 'inventory.reserved.v1':
+      record.inventory ??= 'reserved';
+      break;
+    case 'inventory.failed.v1':
+      record.inventory ??= 'failed';
+      break;
+    case 'inventory.released.v1':
+      record.released = true;
+      break;
+    default:
+      return { record: prev, emit: [] };
+  }
+  record.lastEventId = event.eventId;
+  if (record.status !== 'PENDING') return { record, emit: [] };
+  const verdict = conclude(record, topology);
+  if (!verdict) return { record, emit: [] };
+  if (verdict === 'CONFIRMED') {
+    record.status = 'CONFIRMED';
+    return { record, emit: [outgoing('order.confirmed.v1', record.orderId, event.eventId, { amount: record.amount })] };
+  }
+  record.status = 'CANCELLED';
+  record.reason = verdict;
+  return { record, emit: [outgoing('order.cancelled.v1', record.orderId, event.eventId, { reason: verdict })] };
+}
+
+function conclude(r: OrderRecord, topology: Topology): 'CONFIRMED' | CancelReason | undefined {
+  if (topology === 'sequential' && r.inventory === 'failed') return 'out_of_stock';
+  if (r.payment === undefined || r.inventory === undefined) return undefined;
+  if (r.payment === 'confirmed' && r.inventory === 'reserved') return 'CONFIRMED';
+  if (r.payment === 'failed' && r.inventory === 'failed') return 'payment_and_stock';
+  if (r.payment === 'failed') return r.released ? 'payment_failed' : undefined;
+  return r.refunded ? 'out_of_stock' : undefined;
+}

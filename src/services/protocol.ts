@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import type { PlaceOrder } from './order/logic.js';
+import { SERVICE_NAMES, type ServiceSnapshot } from './service.js';
+import { TOPOLOGIES } from './outgoing.js';
+
+/** What a worker is started with (workerData), validated on arrival. */
+export const WorkerConfigSchema = z.strictObject({
+  service: z.enum(SERVICE_NAMES),
+  natsUrl: z.string().min(1),
+  topology: z.enum(TOPOLOGIES as ['parallel', 'sequential']),
+  /** false on servers before 2.10: the consumer then delivers every event and the shell skips the rest. */
+  filtered: z.boolean(),
+  payment: z.strictObject({ seed: z.number().int(), successRate: z.number().min(0).max(1), simulated: z.boolean() }),
+  stock: z.record(z.string(), z.number().int().nonnegative()),
+  /** Interval between stats messages. */
+  statsIntervalMs: z.number().int().positive(),
+});
+export type WorkerConfig = z.infer<typeof WorkerConfigSchema>;
+
+/** Cumulative counters of one worker since it started. */
+export interface WorkerStats {
+  handled: number;
+  published: number;
+  ignored: number;
+  deadLetters: number;
+  publishRetries: number;
+  publishFailures: number;
+}
+
+export function emptyStats(): WorkerStats {
+  return { handled: 0, published: 0, ignored: 0, deadLetters: 0, publishRetries: 0, publishFailures: 0 };
+}
+
+/** Main thread → worker. */
+export type ToWorker =
+  | { type: 'place-orders'; orders: PlaceOrder[] }
+  | { type: 'snapshot' }
+  | { type: 'stop' };
+
+/** Worker → main thread. */
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'stats'; stats: WorkerStats }
+  | { type: 'snapshot'; snapshot: ServiceSnapshot }
+  | { type: 'fatal'; message: string }
+  | { type: 'stopped'; stats: WorkerStats };
+
+/** Compile-time exhaustiveness check for switches over the unions above. */
+export function unreachable(value: never): never {
+  throw new Error(`unhandled message ${JSON.stringify(value)}`);
+}

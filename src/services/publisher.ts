@@ -1,0 +1,38 @@
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { encodeEvent } from '../events/codec.js';
+import type { SagaEvent } from '../events/schema.js';
+import { messageId } from '../events/subjects.js';
+import { stamp, type Outgoing } from './outgoing.js';
+import type { WorkerStats } from './protocol.js';
+
+/** Attempts per event. Retrying is safe: the Nats-Msg-Id makes the server drop a second copy. */
+export const PUBLISH_ATTEMPTS = 5;
+const RETRY_BASE_MS = 100;
+
+export type Publish = (events: readonly Outgoing[]) => Promise<void>;
+
+export function createPublisher(js: JetStreamClient, stats: WorkerStats): Publish {
+  const publishOne = async (out: Outgoing) => {
+    const event = stamp(out, new Date().toISOString()) as SagaEvent;
+    const data = encodeEvent(event);
+    const msgID = messageId(out.orderId, out.type);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await js.publish(out.type, data, { msgID });
+        stats.published++;
+        return;
+      } catch (cause) {
+        if (attempt >= PUBLISH_ATTEMPTS) {
+          stats.publishFailures++;
+          throw cause;
+        }
+        stats.publishRetries++;
+        await new Promise((r) => setTimeout(r, RETRY_BASE_MS * 2 ** (attempt - 1)));
+      }
+    }
+  };
+  return async (events) => {
+    if (events.length === 1) return publishOne(events[0] as Outgoing);
+    await Promise.all(events.map(publishOne));
+  };
+}

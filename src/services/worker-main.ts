@@ -1,0 +1,96 @@
+/**
+ * Entry of a service worker thread: one NATS connection, one durable consumer, and the
+ * service's pure logic in between. Fails fast when loaded outside a worker.
+ */
+import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { jetstream, type JsMsg } from '@nats-io/jetstream';
+import { headers } from '@nats-io/transport-node';
+import { connectBroker } from '../broker/connection.js';
+import { durableName, EVENTS_STREAM } from '../broker/streams.js';
+import { decodeEvent } from '../events/codec.js';
+import { deadLetterSubject } from '../events/subjects.js';
+import { createService } from './create-service.js';
+import { emptyStats, unreachable, WorkerConfigSchema, type FromWorker, type ToWorker } from './protocol.js';
+import { createPublisher } from './publisher.js';
+
+if (isMainThread || !parentPort) throw new Error('worker-main must run in a worker thread (it is started by the run engine)');
+const port: MessagePort = parentPort;
+const send = (msg: FromWorker) => port.postMessage(msg);
+
+/** Dead-lettered bodies are cut here; the reason and original subject travel in headers. */
+const MAX_DEAD_LETTER_BODY = 512 * 1024;
+
+async function main(): Promise<void> {
+  const config = WorkerConfigSchema.parse(workerData);
+  const service = createService(config);
+  const accepts = new Set<string>(service.consumes);
+  const stats = emptyStats();
+  const nc = await connectBroker(config.natsUrl, `saga-sim-${config.service}`);
+  const js = jetstream(nc);
+  const publish = createPublisher(js, stats);
+
+  const deadLetter = async (m: JsMsg, reason: string) => {
+    stats.deadLetters++;
+    const h = headers();
+    h.set('Saga-Sim-Reason', reason.slice(0, 500));
+    h.set('Saga-Sim-Subject', m.subject);
+    h.set('Saga-Sim-Service', config.service);
+    const body = m.data.byteLength > MAX_DEAD_LETTER_BODY ? m.data.subarray(0, MAX_DEAD_LETTER_BODY) : m.data;
+    await js.publish(deadLetterSubject(config.service), body, { headers: h });
+  };
+
+  const onMessage = (m: JsMsg) => {
+    let event;
+    try {
+      event = decodeEvent(m.data, m.subject);
+    } catch (error) {
+      // Acked only once the dead letter is stored, so a bad message is never silently lost.
+      deadLetter(m, (error as Error).message).then(() => m.ack(), () => m.nak(1000));
+      return;
+    }
+    if (!accepts.has(event.type)) {
+      stats.ignored++;
+      m.ack();
+      return;
+    }
+    stats.handled++;
+    const out = service.handle(event);
+    if (out.length === 0) m.ack();
+    else publish(out).then(() => m.ack(), () => m.nak(1000));
+  };
+
+  const consumer = await js.consumers.get(EVENTS_STREAM, durableName(config.service));
+  const messages = await consumer.consume({ max_messages: 1024 });
+  const timer = setInterval(() => send({ type: 'stats', stats: { ...stats } }), config.statsIntervalMs);
+
+  port.on('message', (msg: ToWorker) => {
+    switch (msg.type) {
+      case 'place-orders': {
+        for (const cmd of msg.orders) {
+          const out = service.place?.(cmd) ?? [];
+          publish(out).catch((error: Error) => send({ type: 'fatal', message: `cannot publish order ${cmd.orderId}: ${error.message}` }));
+        }
+        return;
+      }
+      case 'snapshot':
+        send({ type: 'snapshot', snapshot: service.snapshot() });
+        return;
+      case 'stop':
+        clearInterval(timer);
+        void messages
+          .close()
+          .then(() => nc.drain())
+          .finally(() => {
+            send({ type: 'stopped', stats: { ...stats } });
+            port.close();
+          });
+        return;
+      default:
+        unreachable(msg);
+    }
+  });
+  send({ type: 'ready' });
+  for await (const m of messages) onMessage(m);
+}
+
+main().catch((error: Error) => send({ type: 'fatal', message: error.message }));
