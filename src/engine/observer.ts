@@ -39,7 +39,7 @@ export class StreamObserver {
           this.invalid++;
           continue;
         }
-        this.book.record(event);
+        if (!this.book.record(event)) continue;
         const reason = event.type === 'order.cancelled.v1' ? event.payload.reason : undefined;
         this.onEvent({ orderId: event.orderId, type: event.type, reason, at: Date.now() }, isTerminalType(event.type));
       }

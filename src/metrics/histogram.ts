@@ -48,7 +48,8 @@ export function summarize(histogram: Histogram): LatencySummary {
     p99: ms(histogram.getValueAtPercentile(99)),
     p999: ms(histogram.getValueAtPercentile(99.9)),
     p9999: ms(histogram.getValueAtPercentile(99.99)),
-    max: ms(histogram.maxValue),
+    // The bucket's highest equivalent value, as HdrHistogram reports it, so a merged histogram agrees.
+    max: ms(histogram.totalCount === 0 ? 0 : histogram.getValueAtPercentile(100)),
     mean: ms(histogram.mean),
   };
 }

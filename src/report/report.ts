@@ -38,7 +38,16 @@ export interface Report {
     uncorrectedMs: LatencySummary;
   };
   throughput: { sagasPerSecond: number; offeredPerSecond: number };
-  events: { byType: Record<EventType, number>; deadLetters: number };
+  events: {
+    /** Messages per subject on the event stream, duplicates included. */
+    byType: Record<EventType, number>;
+    /** Deliveries repeating an event already seen (same eventId). */
+    duplicates: number;
+    /** Messages on saga subjects that were not valid events. */
+    invalid: number;
+    /** Messages services republished to the dead-letter subjects. */
+    deadLetters: number;
+  };
   services: Record<ServiceName, WorkerStats>;
   invariants: InvariantResult[];
   /** True when every invariant passed and no order is pending. */

@@ -25,7 +25,7 @@ export function parseScenario(text: string, file: string, overrides: ScenarioOve
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const syntax = doc.errors[0];
   if (syntax) {
-    const line = syntax.linePos?.[0].line;
+    const line = lines.linePos(syntax.pos[0]).line;
     const what = syntax.message.split('\n')[0] ?? 'YAML syntax error';
     throw new ScenarioError(`${file}:${line ?? '?'}: YAML syntax error: ${what}`, file, line);
   }

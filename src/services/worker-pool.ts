@@ -8,15 +8,16 @@ import type { ServiceName, ServiceSnapshot } from './service.js';
 export const DEFAULT_READY_TIMEOUT_MS = 15_000;
 
 /**
- * The worker entry next to this module. Under the test runner the sources are TypeScript,
- * so the worker loads them through tsx; the built package runs plain JS.
+ * Starts the worker entry next to this module. The built package runs plain JS. Under the test
+ * runner the sources are TypeScript: Node 20 does not apply `--import` hooks to a worker's own
+ * entry, so a one-line bootstrap registers tsx and then imports the entry.
  */
-function workerEntry(): { url: URL; execArgv: string[] } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return {
-    url: new URL(fromSource ? './worker-main.ts' : './worker-main.js', import.meta.url),
-    execArgv: fromSource ? ['--import', 'tsx'] : [],
-  };
+function spawnWorker(workerData: WorkerConfig): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker-main.js', import.meta.url), { workerData });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./worker-main.ts', import.meta.url).href;
+  const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(code, { eval: true, workerData });
 }
 
 /** The main thread's handle on one service worker. */
@@ -24,13 +25,13 @@ export class ServiceWorker {
   readonly name: ServiceName;
   stats: WorkerStats = emptyStats();
   private readonly worker: Worker;
-  private readonly waiters = new Map<FromWorker['type'], ((msg: FromWorker) => void)[]>();
+  private readonly waiters = new Map<FromWorker['type'], { resolve: (msg: FromWorker) => void; reject: (e: Error) => void }[]>();
+  private crashed: ServiceCrashedError | undefined;
   private stopping = false;
 
   constructor(config: WorkerConfig, private readonly onCrash: (error: ServiceCrashedError) => void) {
     this.name = config.service;
-    const entry = workerEntry();
-    this.worker = new Worker(entry.url, { workerData: config, execArgv: entry.execArgv });
+    this.worker = spawnWorker(config);
     this.worker.on('message', (msg: FromWorker) => this.receive(msg));
     this.worker.on('error', (error) => this.crash(`crashed: ${error.message}`, error));
     this.worker.on('exit', (code) => {
@@ -89,18 +90,23 @@ export class ServiceWorker {
       default:
         unreachable(msg);
     }
-    const waiting = this.waiters.get(msg.type);
-    const resolve = waiting?.shift();
-    resolve?.(msg);
+    this.waiters.get(msg.type)?.shift()?.resolve(msg);
   }
 
   private next(type: FromWorker['type'], timeoutMs: number): Promise<FromWorker> {
+    if (this.crashed) return Promise.reject(this.crashed);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new ServiceCrashedError(`${this.name} service: no ${type} within ${timeoutMs} ms`)), timeoutMs);
       const list = this.waiters.get(type) ?? [];
-      list.push((msg) => {
-        clearTimeout(timer);
-        resolve(msg);
+      list.push({
+        resolve: (msg) => {
+          clearTimeout(timer);
+          resolve(msg);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       });
       this.waiters.set(type, list);
     });
@@ -110,6 +116,8 @@ export class ServiceWorker {
     if (this.stopping) return;
     this.stopping = true;
     void this.worker.terminate();
-    this.onCrash(new ServiceCrashedError(`${this.name} service ${message}`, { cause }));
+    this.crashed = new ServiceCrashedError(`${this.name} service ${message}`, { cause });
+    for (const list of this.waiters.values()) for (const waiter of list.splice(0)) waiter.reject(this.crashed);
+    this.onCrash(this.crashed);
   }
 }

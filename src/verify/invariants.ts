@@ -54,13 +54,13 @@ export function checkInvariants(input: InvariantInput): InvariantResult[] {
       return held.get(id) === 1 ? undefined : `${id} holds ${held.get(id) ?? 0} reservations`;
     }),
     check('exactly one order.created.v1 and one terminal event per order on NATS', input.placed, (id) => {
-      const trace = input.observed.orders.get(id) ?? {};
-      const created = trace['order.created.v1'] ?? 0;
-      const terminal = TERMINAL_TYPES.reduce((n, t) => n + (trace[t] ?? 0), 0);
+      const counts = input.observed.orders.get(id)?.counts ?? {};
+      const created = counts['order.created.v1'] ?? 0;
+      const terminal = TERMINAL_TYPES.reduce((n, t) => n + (counts[t] ?? 0), 0);
       return created === 1 && terminal === 1 ? undefined : `${id}: ${created} created, ${terminal} terminal`;
     }),
     check('every failure is compensated on NATS (release after payment failure, refund after stock failure)', input.placed, (id) => {
-      const t = input.observed.orders.get(id) ?? {};
+      const t = input.observed.orders.get(id)?.counts ?? {};
       const has = (type: keyof typeof t) => (t[type] ?? 0) > 0;
       if (has('payment.failed.v1') && has('inventory.reserved.v1') && !has('inventory.released.v1')) return `${id}: reserved, payment failed, never released`;
       if (has('inventory.failed.v1') && has('payment.confirmed.v1') && !has('payment.refunded.v1')) return `${id}: charged, stock failed, never refunded`;

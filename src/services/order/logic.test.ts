@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { event } from '../../../test/helpers/events.js';
+import type { Topology } from '../outgoing.js';
+import { placeOrder, reduceOrder, type OrderRecord } from './logic.js';
+
+const items = [{ productId: 'p-1', quantity: 2, unitPrice: 250 }];
+const facts = {
+  paid: () => event('payment.confirmed.v1', 'ord-1', { transactionId: 'tx-ord-1', amount: 500 }),
+  declined: () => event('payment.failed.v1', 'ord-1', { reason: 'declined' }),
+  refunded: () => event('payment.refunded.v1', 'ord-1', { transactionId: 'rf-ord-1', amount: 500 }),
+  reserved: () => event('inventory.reserved.v1', 'ord-1', { items: [{ productId: 'p-1', quantity: 2 }] }),
+  short: () => event('inventory.failed.v1', 'ord-1', { reason: 'insufficient stock', productIds: ['p-1'] }),
+  released: () => event('inventory.released.v1', 'ord-1', { items: [{ productId: 'p-1', quantity: 2 }] }),
+};
+type Fact = keyof typeof facts;
+
+/** Places ord-1, feeds the facts in order, and returns the final record and every event emitted after creation. */
+function saga(sequence: Fact[], topology: Topology = 'parallel'): { record: OrderRecord; emitted: string[] } {
+  let record = placeOrder(undefined, { orderId: 'ord-1', customerId: 'c', items }).record as OrderRecord;
+  const emitted: string[] = [];
+  for (const fact of sequence) {
+    const step = reduceOrder(record, facts[fact](), topology);
+    record = step.record as OrderRecord;
+    emitted.push(...step.emit.map((e) => e.type));
+  }
+  return { record, emitted };
+}
+
+describe('order service logic', () => {
+  it('creates the order PENDING and emits order.created.v1 with the amount', () => {
+    const step = placeOrder(undefined, { orderId: 'ord-1', customerId: 'c', items });
+    expect(step.record).toMatchObject({ status: 'PENDING', amount: 500 });
+    expect(step.emit).toMatchObject([{ type: 'order.created.v1', payload: { amount: 500, customerId: 'c' } }]);
+    expect(placeOrder(step.record, { orderId: 'ord-1', customerId: 'c', items }).emit).toEqual([]);
+  });
+
+  it('both succeed → CONFIRMED', () => {
+    expect(saga(['paid', 'reserved'])).toMatchObject({ record: { status: 'CONFIRMED' }, emitted: ['order.confirmed.v1'] });
+    expect(saga(['reserved', 'paid']).record.status).toBe('CONFIRMED');
+  });
+
+  it('payment fails → waits for the release → CANCELLED (payment_failed)', () => {
+    expect(saga(['declined', 'reserved']).record.status).toBe('PENDING');
+    expect(saga(['declined', 'reserved', 'released'])).toMatchObject({
+      record: { status: 'CANCELLED', reason: 'payment_failed' },
+      emitted: ['order.cancelled.v1'],
+    });
+  });
+
+  it('inventory fails → waits for the refund → CANCELLED (out_of_stock)', () => {
+    expect(saga(['paid', 'short']).record.status).toBe('PENDING');
+    expect(saga(['short', 'paid', 'refunded']).record).toMatchObject({ status: 'CANCELLED', reason: 'out_of_stock' });
+  });
+
+  it('both fail → CANCELLED (payment_and_stock) with nothing to compensate', () => {
+    expect(saga(['short', 'declined']).record).toMatchObject({ status: 'CANCELLED', reason: 'payment_and_stock' });
+  });
+
+  it('sequential: inventory failure cancels at once, as payment is never asked', () => {
+    expect(saga(['short'], 'sequential').record).toMatchObject({ status: 'CANCELLED', reason: 'out_of_stock' });
+  });
+
+  it('emits exactly one terminal event, whatever arrives later', () => {
+    const { emitted, record } = saga(['paid', 'reserved', 'paid', 'reserved', 'declined', 'short']);
+    expect(emitted).toEqual(['order.confirmed.v1']);
+    expect(record.status).toBe('CONFIRMED');
+  });
+
+  it('ignores facts about orders it never created', () => {
+    expect(reduceOrder(undefined, facts.paid(), 'parallel')).toEqual({ record: undefined, emit: [] });
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { RunEngine } from '../../src/engine/run.js';
+import type { Report } from '../../src/report/report.js';
+import { scenario } from '../helpers/nats.js';
+
+/** Each run starts its own nats-server (the engine's embedded broker) and three service workers. */
+async function run(yaml: string): Promise<Report> {
+  return new RunEngine({ scenario: scenario(yaml) }).run();
+}
+
+function expectInvariantsPass(report: Report): void {
+  expect(report.invariants.filter((i) => !i.passed)).toEqual([]);
+  expect(report.invariants).toHaveLength(6);
+  expect(report.orders.pending).toBe(0);
+  expect(report.passed).toBe(true);
+}
+
+describe('saga flows on a real NATS server', () => {
+  it('payment and stock succeed → every order CONFIRMED, no compensation', async () => {
+    const r = await run('name: ok\nseed: 1\norders: { count: 150, rate: 300 }\npayment: { successRate: 1 }\n');
+    expect(r.orders).toMatchObject({ total: 150, confirmed: 150, cancelled: 0, failed: 0 });
+    expect(r.compensations).toEqual({ inventoryReleased: 0, paymentRefunded: 0 });
+    expect(r.latency.ms.count).toBe(150);
+    expectInvariantsPass(r);
+  });
+
+  it('payment fails → inventory released → CANCELLED (payment_failed)', async () => {
+    const r = await run('name: pay-fail\nseed: 2\norders: { count: 150, rate: 300 }\npayment: { successRate: 0 }\n');
+    expect(r.orders).toMatchObject({ total: 150, confirmed: 0, cancelled: 150 });
+    expect(r.orders.cancelledByReason).toEqual({ payment_failed: 150, out_of_stock: 0, payment_and_stock: 0 });
+    expect(r.compensations).toEqual({ inventoryReleased: 150, paymentRefunded: 0 });
+    expectInvariantsPass(r);
+  });
+
+  it('stock runs short → payment refunded → CANCELLED (out_of_stock), stock conserved', async () => {
+    const r = await run(
+      'name: short\nseed: 3\norders: { count: 200, rate: 300 }\ncatalogue: { products: 4, stock: 30 }\npayment: { successRate: 1 }\n',
+    );
+    expect(r.orders.confirmed).toBeGreaterThan(0);
+    expect(r.orders.cancelledByReason.out_of_stock).toBeGreaterThan(0);
+    expect(r.orders.confirmed + r.orders.cancelledByReason.out_of_stock).toBe(200);
+    expect(r.compensations).toEqual({ inventoryReleased: 0, paymentRefunded: r.orders.cancelledByReason.out_of_stock });
+    expectInvariantsPass(r);
+  });
+
+  it('payment and stock both fail → CANCELLED (payment_and_stock), nothing to compensate', async () => {
+    const r = await run(
+      'name: both\nseed: 4\norders: { count: 100, rate: 300 }\ncatalogue: { products: 3, stock: 0 }\npayment: { successRate: 0 }\n',
+    );
+    expect(r.orders.cancelledByReason).toEqual({ payment_failed: 0, out_of_stock: 0, payment_and_stock: 100 });
+    expect(r.compensations).toEqual({ inventoryReleased: 0, paymentRefunded: 0 });
+    expectInvariantsPass(r);
+  });
+
+  it('sequential topology: payment only after reservation, so stock failures need no refund', async () => {
+    const r = await run(
+      'name: seq\nseed: 5\ntopology: sequential\norders: { count: 200, rate: 300 }\ncatalogue: { products: 4, stock: 40 }\npayment: { successRate: 0.5 }\n',
+    );
+    const reasons = r.orders.cancelledByReason;
+    expect(r.topology).toBe('sequential');
+    expect(r.orders.confirmed).toBeGreaterThan(0);
+    expect(reasons.payment_failed).toBeGreaterThan(0);
+    expect(reasons.out_of_stock).toBeGreaterThan(0);
+    expect(reasons.payment_and_stock).toBe(0);
+    expect(r.compensations).toEqual({ inventoryReleased: reasons.payment_failed, paymentRefunded: 0 });
+    // Out-of-stock orders were never charged: payment saw only the reserved ones.
+    expect(r.events.byType['payment.confirmed.v1'] + r.events.byType['payment.failed.v1']).toBe(r.events.byType['inventory.reserved.v1']);
+    expectInvariantsPass(r);
+  });
+
+  it('the same seed reproduces every outcome', async () => {
+    const yaml = 'name: repro\nseed: 11\norders: { count: 120, rate: 400 }\ncatalogue: { products: 4, stock: 60 }\npayment: { successRate: 0.6 }\n';
+    const [a, b] = [await run(yaml), await run(yaml)];
+    expect(b.orders).toEqual(a.orders);
+    expect(b.compensations).toEqual(a.compensations);
+  });
+});
