@@ -1,4 +1,3 @@
-import type { NatsConnection } from '@nats-io/transport-node';
 import { connectBroker, serverVersion } from '../broker/connection.js';
 import { startEmbeddedServer, type EmbeddedServer } from '../broker/embedded-server.js';
 import { deleteStreams, provisionStreams } from '../broker/streams.js';

@@ -68,8 +68,10 @@ describe('saga flows on a real NATS server', () => {
     expectInvariantsPass(r);
   });
 
-  it('the same seed reproduces every outcome', async () => {
-    const yaml = 'name: repro\nseed: 11\norders: { count: 120, rate: 400 }\ncatalogue: { products: 4, stock: 60 }\npayment: { successRate: 0.6 }\n';
+  // With ample stock every outcome is the seeded payment decision. (With scarce stock, which order gets the
+  // last units depends on how reservations and releases interleave, which no seed can fix.)
+  it('the same seed reproduces every outcome when stock is ample', async () => {
+    const yaml = 'name: repro\nseed: 11\norders: { count: 120, rate: 400 }\npayment: { successRate: 0.6 }\n';
     const [a, b] = [await run(yaml), await run(yaml)];
     expect(b.orders).toEqual(a.orders);
     expect(b.compensations).toEqual(a.compensations);
