@@ -23,6 +23,8 @@ export interface RunSnapshot {
 export interface BrokerInfo {
   url: string;
   monitorUrl?: string;
+  /** Temporary JetStream store of an embedded server; deleted when the run ends. */
+  storeDir?: string;
   embedded: boolean;
   version: string;
 }

@@ -97,6 +97,7 @@ export class RunEngine {
       const broker: BrokerInfo = {
         url,
         monitorUrl: embedded?.monitorUrl,
+        storeDir: embedded?.storeDir,
         embedded: embedded !== undefined,
         version: serverVersion(nc).join('.'),
       };

@@ -14,7 +14,7 @@ export function plainProgress(write: (line: string) => void, intervalMs = DEFAUL
     switch (event.type) {
       case 'broker': {
         const b = event.broker;
-        const where = b.embedded ? `started nats-server ${b.version} at ${b.url} (monitoring ${b.monitorUrl})` : `using nats-server ${b.version} at ${b.url}`;
+        const where = b.embedded ? `started nats-server ${b.version} at ${b.url} (monitoring ${b.monitorUrl}, store ${b.storeDir})` : `using nats-server ${b.version} at ${b.url}`;
         write(where);
         return;
       }

@@ -1,9 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePorts } from '../../src/broker/embedded-server.js';
+import { waitFor } from '../helpers/nats.js';
 
 const root = join(import.meta.dirname, '../..');
 const bin = join(root, 'bin/saga-sim');
@@ -13,6 +14,18 @@ interface Result {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+/** Starts the real CLI, returning the child and a promise of its result. */
+function start(args: string[]): { child: ChildProcess; done: Promise<Result> } {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => (stdout += d));
+  child.stderr?.on('data', (d) => (stderr += d));
+  const done = new Promise<Result>((resolve) => child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr })));
+  Object.defineProperty(child, 'stderrText', { get: () => stderr });
+  return { child, done };
 }
 
 /** Runs the real CLI as a user would, without a TTY. */
@@ -72,6 +85,21 @@ describe('saga-sim CLI', () => {
     const r = await cli(['run', 'scenarios/happy-path.yaml', '--nats-url', `nats://127.0.0.1:${port}`]);
     expect(r.code).toBe(3);
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^saga-sim: cannot reach NATS at nats://127.0.0.1:${port}`))]);
+  });
+
+  it('Ctrl-C stops the load, drains, prints the summary, exits 130, and removes the server and its store', async () => {
+    const { child, done } = start(['run', 'scenarios/mixed-90.yaml', '--orders', '1000000', '--rate', '300']);
+    const stderr = () => (child as unknown as { stderrText: string }).stderrText;
+    await waitFor('a progress line', () => /sent [1-9]/.test(stderr()), 20_000);
+    const [, monitorUrl, storeDir] = /\(monitoring (\S+), store (\S+)\)/.exec(stderr()) ?? [];
+    expect(existsSync(storeDir as string)).toBe(true);
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(130);
+    expect(r.stdout).toContain('interrupted');
+    expect(r.stdout).toMatch(/0 pending/);
+    expect(existsSync(storeDir as string)).toBe(false);
+    await expect(fetch(`${monitorUrl}/healthz`)).rejects.toThrow();
   });
 
   it('--help shows examples and exit codes', async () => {
