@@ -1,7 +1,7 @@
 /** Documented exit codes (README "Exit codes", and `saga-sim --help`). */
 export const EXIT = {
   ok: 0,
-  /** An invariant (later: expectation or threshold) failed, or orders were left pending. */
+  /** An expectation, threshold or invariant failed, or orders were left pending. */
   failed: 1,
   /** Bad flag, argument or scenario file. */
   usage: 2,
@@ -16,7 +16,7 @@ export const EXIT = {
 export const EXIT_CODES_HELP = `
 Exit codes:
   0    all invariants passed
-  1    an invariant failed or orders were left pending
+  1    an expectation, threshold or invariant failed, or orders were left pending
   2    usage or scenario error
   3    infrastructure error (nats-server missing, unreachable or crashed)
   4    internal error in saga-sim (rerun with --debug)

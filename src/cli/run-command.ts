@@ -3,7 +3,10 @@ import chalk from 'chalk';
 import { UsageError } from '../errors.js';
 import { RunEngine } from '../engine/run.js';
 import { plainProgress } from '../report/progress-lines.js';
+import { writeJunit } from '../report/junit.js';
+import { writeMarkdown } from '../report/markdown.js';
 import { writeJsonReport } from '../report/report.js';
+import { METRICS, parseThreshold } from '../verify/thresholds.js';
 import { renderSummary, type Paint } from '../report/summary-text.js';
 import { loadScenarioFile, type ScenarioOverrides } from '../scenario/load.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
@@ -21,6 +24,13 @@ export interface RunFlags {
   topology?: 'parallel' | 'sequential';
   quiet?: boolean;
   color?: boolean;
+  threshold?: string[];
+  junit?: string;
+  summary?: string;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 export function runCommand(): Command {
@@ -30,6 +40,9 @@ export function runCommand(): Command {
     .addOption(new Option('--nats-url <url>', 'use this NATS server instead of starting one').env('NATS_URL'))
     .option('--keep', 'leave the streams on the --nats-url server after the run', false)
     .option('--report <file>', 'write the JSON report to this file')
+    .option('--junit <file>', 'write JUnit XML: one testcase per invariant, threshold and expectation')
+    .option('--summary <file>', 'write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)')
+    .option('--threshold <expr>', 'fail the run unless this holds, e.g. "latency.p99 < 50ms" (repeatable)', collect, [])
     .option('--seed <n>', 'override the scenario seed', integer)
     .option('--orders <n>', 'override orders.count', positiveInt)
     .option('--rate <n>', 'override orders.rate (orders per second)', positiveNumber)
@@ -46,6 +59,8 @@ Examples:
   $ saga-sim run scenarios/happy-path.yaml --orders 5000 --rate 1000 --report out.json
   $ saga-sim run scenarios/mixed-90.yaml --nats-url nats://127.0.0.1:4222 --keep
   $ PAYMENT_SUCCESS_RATE=0.5 saga-sim run scenarios/mixed-90.yaml --quiet
+  $ saga-sim run scenarios/ci-smoke.yaml --junit junit.xml --summary summary.md \
+      --threshold "latency.p99 < 500ms" --threshold "orders.confirmed.ratio >= 50%"
 
 Environment:
   NATS_URL               same as --nats-url
@@ -53,14 +68,17 @@ Environment:
   PAYMENT_SUCCESS_RATE   same as --success-rate
   USE_SIMULATED_PAYMENT  "false" makes every payment succeed
   NO_COLOR               disable colours
+  GITHUB_STEP_SUMMARY    the Markdown summary is appended to this file
+
+Threshold metrics: ${Object.keys(METRICS).join(', ')}
 ${EXIT_CODES_HELP}`,
     )
-    .action(async (file: string, flags: RunFlags, command: Command) => {
-      process.exitCode = await runAction(file, flags, command);
+    .action(async (file: string, flags: RunFlags) => {
+      process.exitCode = await runAction(file, flags);
     });
 }
 
-async function runAction(file: string, flags: RunFlags, command: Command): Promise<number> {
+async function runAction(file: string, flags: RunFlags): Promise<number> {
   const overrides: ScenarioOverrides = {};
   if (flags.seed !== undefined) overrides.seed = flags.seed;
   if (flags.orders !== undefined) overrides['orders.count'] = flags.orders;
@@ -72,6 +90,13 @@ async function runAction(file: string, flags: RunFlags, command: Command): Promi
   if (simulated !== undefined && !['true', 'false'].includes(simulated)) {
     throw new UsageError(`USE_SIMULATED_PAYMENT must be "true" or "false", got "${simulated}"`);
   }
+  const thresholds = (flags.threshold ?? []).map((expression) => {
+    try {
+      return parseThreshold(expression);
+    } catch (error) {
+      throw new UsageError(`--threshold: ${(error as Error).message}`);
+    }
+  });
   const scenario = await loadScenarioFile(file, overrides);
 
   const useColor = flags.color !== false && !process.env.NO_COLOR && process.stdout.isTTY === true;
@@ -84,6 +109,7 @@ async function runAction(file: string, flags: RunFlags, command: Command): Promi
     natsUrl: flags.natsUrl,
     keep: flags.keep,
     simulatedPayment: simulated !== 'false',
+    thresholds,
     signal: abort.signal,
   });
   if (!flags.quiet) engine.subscribe(plainProgress((line) => process.stderr.write(`${line}\n`)));
@@ -101,12 +127,14 @@ async function runAction(file: string, flags: RunFlags, command: Command): Promi
   try {
     const report = await engine.run();
     if (flags.report) await writeJsonReport(flags.report, report);
+    if (flags.junit) await writeJunit(flags.junit, report);
+    if (flags.summary) await writeMarkdown(flags.summary, report);
+    if (process.env.GITHUB_STEP_SUMMARY) await writeMarkdown(process.env.GITHUB_STEP_SUMMARY, report, true);
     process.stdout.write(`${renderSummary(report, paint, flags.report)}\n`);
     if (report.interrupted) return EXIT.interrupted;
     return report.passed ? EXIT.ok : EXIT.failed;
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
-    void command;
   }
 }

@@ -18,12 +18,18 @@ export interface TerminalSeen {
  * services: the report's counts are what this saw cross NATS, not what services say they did.
  */
 export class StreamObserver {
-  readonly book = new TraceBook();
+  readonly book: TraceBook;
   deadLetters = 0;
   invalid = 0;
   private readonly iterators: ConsumerMessages[] = [];
 
-  constructor(private readonly onEvent: (seen: TerminalSeen, terminal: boolean) => void) {}
+  /** `watch`: orders whose full event sequence is kept (scripted orders with expectations). */
+  constructor(
+    private readonly onEvent: (seen: TerminalSeen, terminal: boolean) => void,
+    watch: ReadonlySet<string> = new Set(),
+  ) {
+    this.book = new TraceBook(watch);
+  }
 
   async start(nc: NatsConnection): Promise<void> {
     const js = jetstream(nc);

@@ -5,7 +5,9 @@ import { EVENT_TYPES, type EventType } from '../events/subjects.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { WorkerStats } from '../services/protocol.js';
 import type { ServiceName } from '../services/service.js';
+import type { ExpectationResult } from '../verify/expectations.js';
 import type { InvariantResult } from '../verify/invariants.js';
+import type { ThresholdResult } from '../verify/thresholds.js';
 
 /** Bumped on any incompatible change to the report's keys. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -50,7 +52,10 @@ export interface Report {
   };
   services: Record<ServiceName, WorkerStats>;
   invariants: InvariantResult[];
-  /** True when every invariant passed and no order is pending. */
+  /** One per scripted expectation (status, event sequence, each forbidden event). */
+  expectations: ExpectationResult[];
+  thresholds: ThresholdResult[];
+  /** True when no order is pending and every invariant, expectation and threshold passed. */
   passed: boolean;
 }
 

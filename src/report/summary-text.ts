@@ -17,6 +17,30 @@ export function latencyLine(l: LatencySummary): string {
   return `p50 ${f(l.p50)}  p90 ${f(l.p90)}  p99 ${f(l.p99)}  p99.9 ${f(l.p999)}  max ${f(l.max)}`;
 }
 
+const mark = (passed: boolean, paint: Paint) => (passed ? paint.ok('pass') : paint.bad('FAIL'));
+
+function thresholdLines(report: Report, paint: Paint): string[] {
+  if (report.thresholds.length === 0) return [];
+  return ['thresholds', ...report.thresholds.map((t) => `  ${mark(t.passed, paint)}  ${t.expression}  (actual ${t.actual})`)];
+}
+
+/** Passing expectations are counted; each failing one is shown with its event diff. */
+function expectationLines(report: Report, paint: Paint): string[] {
+  const all = report.expectations;
+  if (all.length === 0) return [];
+  const failed = all.filter((e) => !e.passed);
+  const lines = [`expectations ${all.length - failed.length} of ${all.length} passed`];
+  for (const e of failed) {
+    lines.push(`  ${mark(false, paint)}  ${e.orderId} ${e.name}: ${e.details}`);
+    for (const line of e.diff ?? []) {
+      const text = `          ${line}`;
+      lines.push(line.startsWith('-') ? paint.bad(text) : line.startsWith('+') ? paint.ok(text) : paint.dim(text));
+    }
+  }
+  if (failed.some((e) => e.diff)) lines.push(paint.dim('          (- expected but not observed, + observed but not expected)'));
+  return lines;
+}
+
 /** The final summary, as plain lines; colour only through `paint`. */
 export function renderSummary(report: Report, paint: Paint = NO_PAINT, reportPath?: string): string {
   const o = report.orders;
@@ -33,7 +57,9 @@ export function renderSummary(report: Report, paint: Paint = NO_PAINT, reportPat
     `throughput   ${report.throughput.sagasPerSecond} sagas/s (offered ${report.throughput.offeredPerSecond}/s) · ${report.durationSeconds}s`,
     `dead letters ${report.events.deadLetters}`,
     'invariants',
-    ...report.invariants.map((i) => `  ${i.passed ? paint.ok('pass') : paint.bad('FAIL')}  ${i.name}${i.passed ? '' : ` — ${i.details}`}`),
+    ...report.invariants.map((i) => `  ${mark(i.passed, paint)}  ${i.name}${i.passed ? '' : ` — ${i.details}`}`),
+    ...thresholdLines(report, paint),
+    ...expectationLines(report, paint),
     `result       ${report.passed ? paint.ok('PASSED') : paint.bad('FAILED')}`,
   ];
   if (reportPath) lines.push(`report       ${reportPath}`);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ScenarioError } from '../errors.js';
 import { parseDuration } from './duration.js';
 import { loadScenarioFile, parseScenario } from './load.js';
+import { STARTER_SCENARIO } from './starter.js';
 
 const minimal = 'name: t\norders:\n  count: 10\n';
 
@@ -57,6 +58,10 @@ describe('scenario loading', () => {
 
   it('says so when the file does not exist', async () => {
     await expect(loadScenarioFile('nope.yaml')).rejects.toThrow(/nope\.yaml: file not found/);
+  });
+
+  it('the starter scenario written by init is valid', () => {
+    expect(parseScenario(STARTER_SCENARIO, 'starter.yaml').script).toHaveLength(2);
   });
 
   it('every shipped scenario is valid', async () => {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { EVENT_TYPES } from '../events/subjects.js';
+import { parseThreshold } from '../verify/thresholds.js';
 import { parseDuration } from './duration.js';
 
 /** Defaults for every optional scenario key; the README's scenario reference lists the same values. */
@@ -24,6 +26,15 @@ const Duration = z
     return ms;
   });
 
+const ThresholdExpression = z.string().transform((text, ctx) => {
+  try {
+    return parseThreshold(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
 const Range = (lowest: number, integer: boolean) =>
   z
     .strictObject({
@@ -40,6 +51,35 @@ const Product = z.strictObject({
   stock: z.number().int().nonnegative(),
 });
 
+const EventName = z.enum(EVENT_TYPES);
+
+/** One step of an expected event sequence: an event, or a set of events that may occur in any order. */
+const Step = z.union([EventName, z.array(EventName).min(1)]);
+
+const ScriptedOrder = z.strictObject({
+  /** Order id; default script-<n>. */
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1-64 letters, digits, "-" or "_"').optional(),
+  customer: z.string().min(1).optional(),
+  /** Items by catalogue product id; generated from the seed when absent. */
+  items: z.array(z.strictObject({ product: z.string().min(1), quantity: z.number().int().positive().default(1) })).min(1).optional(),
+  /** Forces the payment decision for this order. */
+  payment: z.enum(['fail', 'succeed']).optional(),
+  /** short: inventory finds too little stock for this order. */
+  stock: z.enum(['short']).optional(),
+  /** Holds a service's reply for this order this long. */
+  delay: z.strictObject({ payment: Duration.optional(), inventory: Duration.optional() }).optional(),
+  expect: z
+    .strictObject({
+      status: z.enum(['CONFIRMED', 'CANCELLED', 'FAILED']).optional(),
+      /** Events that must occur, in this order; a nested list may occur in any order. */
+      events: z.array(Step).optional(),
+      /** Events that must not occur. */
+      notEvents: z.array(EventName).optional(),
+    })
+    .optional(),
+});
+export type ScriptedOrder = z.output<typeof ScriptedOrder>;
+
 export const ScenarioSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
@@ -47,16 +87,18 @@ export const ScenarioSchema = z.strictObject({
   topology: z.enum(['parallel', 'sequential']).default('parallel'),
   orders: z
     .strictObject({
-      /** Total orders to place. */
-      count: z.number().int().positive().optional(),
+      /** Generated orders to place (0: only the script's). */
+      count: z.number().int().nonnegative().optional(),
       /** Orders per second. */
       rate: z.number().positive().default(DEFAULT_RATE),
       /** How long to place orders; with count, whichever ends first. */
       duration: Duration.optional(),
     })
-    .refine((o) => o.count !== undefined || o.duration !== undefined, {
-      message: 'set orders.count, or orders.rate with orders.duration',
-    }),
+    .default({ rate: DEFAULT_RATE }),
+  /** Explicit orders, placed before any generated ones. */
+  script: z.array(ScriptedOrder).default([]),
+  /** Pass/fail conditions over report metrics, e.g. "latency.p99 < 50ms". */
+  thresholds: z.array(ThresholdExpression).default([]),
   order: z
     .strictObject({
       items: Range(1, true).default(DEFAULT_ITEMS),
@@ -77,7 +119,23 @@ export const ScenarioSchema = z.strictObject({
     .strictObject({ successRate: z.number().min(0).max(1).default(DEFAULT_SUCCESS_RATE) })
     .default({ successRate: DEFAULT_SUCCESS_RATE }),
   drainTimeout: Duration.default(parseDuration(DEFAULT_DRAIN_TIMEOUT) ?? 30_000),
-});
+})
+  .superRefine((s, ctx) => {
+    if (s.orders.count === undefined && s.orders.duration === undefined && s.script.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['orders'], message: 'set orders.count, or orders.rate with orders.duration, or a script' });
+    }
+    const seen = new Set<string>();
+    s.script.forEach((order, i) => {
+      const id = order.id ?? scriptedOrderId(i);
+      if (seen.has(id)) ctx.addIssue({ code: 'custom', path: ['script', i, 'id'], message: `duplicate order id "${id}"` });
+      seen.add(id);
+    });
+  });
+
+/** Id of the i-th scripted order (from 0) when the script gives none. */
+export function scriptedOrderId(index: number): string {
+  return `script-${index + 1}`;
+}
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type Scenario = Readonly<z.output<typeof ScenarioSchema>> & { readonly file: string };

@@ -9,8 +9,8 @@ export function createService(config: WorkerConfig): Service {
     case 'order':
       return createOrderService({ topology: config.topology });
     case 'payment':
-      return createPaymentService({ ...config.payment, topology: config.topology });
+      return createPaymentService({ ...config.payment, topology: config.topology, forced: config.forcedPayments });
     case 'inventory':
-      return createInventoryService({ stock: config.stock });
+      return createInventoryService({ stock: config.stock, short: config.shortOrders });
   }
 }

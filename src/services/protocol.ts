@@ -12,6 +12,11 @@ export const WorkerConfigSchema = z.strictObject({
   filtered: z.boolean(),
   payment: z.strictObject({ seed: z.number().int(), successRate: z.number().min(0).max(1), simulated: z.boolean() }),
   stock: z.record(z.string(), z.number().int().nonnegative()),
+  /** Per-order overrides from the scenario's script. */
+  forcedPayments: z.record(z.string(), z.enum(['fail', 'succeed'])),
+  shortOrders: z.array(z.string()),
+  /** This service holds its replies for these orders this many ms. */
+  delayMs: z.record(z.string(), z.number().nonnegative()),
   /** Interval between stats messages. */
   statsIntervalMs: z.number().int().positive(),
 });

@@ -55,8 +55,12 @@ async function main(): Promise<void> {
     }
     stats.handled++;
     const out = service.handle(event);
-    if (out.length === 0) m.ack();
-    else publish(out).then(() => m.ack(), () => m.nak(1000));
+    if (out.length === 0) return m.ack();
+    const delay = config.delayMs[event.orderId];
+    const send = () => publish(out).then(() => m.ack(), () => m.nak(1000));
+    // A scripted delay holds only this order's reply; the state change above is already made.
+    if (delay) setTimeout(send, delay);
+    else void send();
   };
 
   const consumer = await js.consumers.get(EVENTS_STREAM, durableName(config.service));

@@ -16,7 +16,11 @@ export class TraceBook {
   /** Messages per type, duplicates included. */
   readonly byType = new Map<EventType, number>();
   readonly orders = new Map<string, OrderTrace>();
+  /** Event types in stream order, kept only for watched orders (those with scripted expectations). */
+  readonly sequences = new Map<string, EventType[]>();
   duplicates = 0;
+
+  constructor(private readonly watch: ReadonlySet<string> = new Set()) {}
 
   /** Returns false for a duplicate delivery. */
   record(event: Pick<SagaEvent, 'orderId' | 'type' | 'eventId'>): boolean {
@@ -32,6 +36,11 @@ export class TraceBook {
     }
     trace.ids[event.type] ??= event.eventId;
     trace.counts[event.type] = (trace.counts[event.type] ?? 0) + 1;
+    if (this.watch.has(event.orderId)) {
+      const sequence = this.sequences.get(event.orderId) ?? [];
+      sequence.push(event.type);
+      this.sequences.set(event.orderId, sequence);
+    }
     return true;
   }
 

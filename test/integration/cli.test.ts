@@ -1,42 +1,12 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { cli, startCli } from '../helpers/cli.js';
 import { describe, expect, it } from 'vitest';
 import { freePorts } from '../../src/broker/embedded-server.js';
 import { waitFor } from '../helpers/nats.js';
 
-const root = join(import.meta.dirname, '../..');
-const bin = join(root, 'bin/saga-sim');
 const work = mkdtempSync(join(tmpdir(), 'saga-sim-cli-'));
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Starts the real CLI, returning the child and a promise of its result. */
-function start(args: string[]): { child: ChildProcess; done: Promise<Result> } {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d) => (stdout += d));
-  child.stderr?.on('data', (d) => (stderr += d));
-  const done = new Promise<Result>((resolve) => child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr })));
-  Object.defineProperty(child, 'stderrText', { get: () => stderr });
-  return { child, done };
-}
-
-/** Runs the real CLI as a user would, without a TTY. */
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 // eslint-disable-next-line no-control-regex -- looking for the escape character is the point
 const ANSI = /\u001b\[/;
@@ -45,7 +15,7 @@ describe('saga-sim CLI', () => {
   it('runs a scenario, prints a plain summary, writes the report and exits 0', async () => {
     const reportFile = join(work, 'report.json');
     const r = await cli(['run', 'scenarios/happy-path.yaml', '--orders', '100', '--rate', '400', '--report', reportFile]);
-    expect(r.stderr).toMatch(/started nats-server [\d.]+ at nats:\/\/127\.0\.0\.1:\d+ \(monitoring http:\/\/127\.0\.0\.1:\d+\)/);
+    expect(r.stderr).toMatch(/started nats-server [\d.]+ at nats:\/\/127\.0\.0\.1:\d+ \(monitoring http:\/\/127\.0\.0\.1:\d+, store \S+\)/);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('result       PASSED');
     expect(r.stdout + r.stderr).not.toMatch(ANSI);
@@ -88,8 +58,7 @@ describe('saga-sim CLI', () => {
   });
 
   it('Ctrl-C stops the load, drains, prints the summary, exits 130, and removes the server and its store', async () => {
-    const { child, done } = start(['run', 'scenarios/mixed-90.yaml', '--orders', '1000000', '--rate', '300']);
-    const stderr = () => (child as unknown as { stderrText: string }).stderrText;
+    const { child, stderr, done } = startCli(['run', 'scenarios/mixed-90.yaml', '--orders', '1000000', '--rate', '300']);
     await waitFor('a progress line', () => /sent [1-9]/.test(stderr()), 20_000);
     const [, monitorUrl, storeDir] = /\(monitoring (\S+), store (\S+)\)/.exec(stderr()) ?? [];
     expect(existsSync(storeDir as string)).toBe(true);

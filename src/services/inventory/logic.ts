@@ -27,11 +27,15 @@ export interface InventoryStep {
 
 export const INVENTORY_CONSUMES = ['order.created.v1', 'payment.failed.v1', 'order.failed.v1'] as const;
 
-/** Pure: reads stock, never writes it; the stock movement comes back as an effect. */
+/**
+ * Pure: reads stock, never writes it; the stock movement comes back as an effect.
+ * `forceShort` (from a script) makes the order find too little stock of its first product.
+ */
 export function reduceInventory(
   prev: InventoryRecord | undefined,
   event: SagaEvent,
   stock: ReadonlyMap<string, StockLevel>,
+  forceShort = false,
 ): InventoryStep {
   const record: InventoryRecord = prev ? { ...prev } : { orderId: event.orderId, reservation: 'none', released: false };
   switch (event.type) {
@@ -48,14 +52,14 @@ export function reduceInventory(
     default:
       return { record: prev ?? record, emit: [], effects: [] };
   }
-  return advance(record, stock);
+  return advance(record, stock, forceShort);
 }
 
-function advance(record: InventoryRecord, stock: ReadonlyMap<string, StockLevel>): InventoryStep {
+function advance(record: InventoryRecord, stock: ReadonlyMap<string, StockLevel>, forceShort: boolean): InventoryStep {
   const emit: Outgoing[] = [];
   const effects: StockEffect[] = [];
   if (record.reservation === 'none' && record.items && record.createdEventId !== undefined) {
-    const short = shortProducts(stock, record.items);
+    const short = forceShort ? [record.items[0]?.productId ?? 'unknown'] : shortProducts(stock, record.items);
     if (short.length === 0) {
       record.reservation = 'reserved';
       effects.push({ kind: 'reserve', items: record.items });

@@ -5,6 +5,8 @@ import { applyStock, type StockLevel } from './stock.js';
 export interface InventoryConfig {
   /** Initial stock per product id. */
   stock: Record<string, number>;
+  /** Orders a script marks as finding too little stock. */
+  short?: readonly string[];
 }
 
 export function createInventoryService(config: InventoryConfig): Service {
@@ -12,11 +14,12 @@ export function createInventoryService(config: InventoryConfig): Service {
     Object.entries(config.stock).map(([id, available]) => [id, { available, reserved: 0 }]),
   );
   const records = new Map<string, InventoryRecord>();
+  const short = new Set(config.short ?? []);
   return {
     name: 'inventory',
     consumes: INVENTORY_CONSUMES,
     handle(event) {
-      const step = reduceInventory(records.get(event.orderId), event, stock);
+      const step = reduceInventory(records.get(event.orderId), event, stock, short.has(event.orderId));
       records.set(event.orderId, step.record);
       for (const effect of step.effects) applyStock(stock, effect.items, effect.kind === 'reserve' ? 1 : -1);
       return step.emit;

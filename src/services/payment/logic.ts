@@ -9,6 +9,8 @@ export interface PaymentConfig {
   /** false: every charge succeeds (USE_SIMULATED_PAYMENT=false). */
   simulated: boolean;
   topology: Topology;
+  /** Per-order decisions a script forces, overriding the simulation. */
+  forced?: Readonly<Record<string, 'fail' | 'succeed'>>;
 }
 
 /** What the payment service knows about one order. Facts are recorded whatever order they arrive in. */
@@ -73,7 +75,8 @@ function advance(record: PaymentRecord, config: PaymentConfig): PaymentStep {
   // inventory failure still gets a decision, so the order service hears from both sides.
   const mayCharge = config.topology === 'parallel' || record.compensateEventId === undefined;
   if (record.charge === 'none' && trigger !== undefined && record.amount !== undefined && mayCharge) {
-    const ok = !config.simulated || paymentSucceeds(config.seed, record.orderId, config.successRate);
+    const forced = config.forced?.[record.orderId];
+    const ok = forced ? forced === 'succeed' : !config.simulated || paymentSucceeds(config.seed, record.orderId, config.successRate);
     if (ok) {
       record.charge = 'charged';
       const transactionId = `tx-${record.orderId}`;

@@ -1,0 +1,95 @@
+import type { BrokerInfo } from '../engine/events.js';
+import type { StreamObserver } from '../engine/observer.js';
+import type { OutcomeTracker } from '../engine/outcomes.js';
+import { summarize } from '../metrics/histogram.js';
+import type { Scenario } from '../scenario/schema.js';
+import { scriptedOrderId } from '../scenario/schema.js';
+import type { ServiceSnapshot, ServiceName } from '../services/service.js';
+import { checkExpectations, type OrderExpectation } from '../verify/expectations.js';
+import { checkInvariants } from '../verify/invariants.js';
+import { evaluateThresholds, type Threshold } from '../verify/thresholds.js';
+import { eventCounts, REPORT_SCHEMA_VERSION, type Report } from './report.js';
+
+export interface ReportParts {
+  scenario: Scenario;
+  broker: BrokerInfo;
+  /** Epoch ms: run start, first intended send, end. */
+  startedAt: number;
+  loadStart: number;
+  endedAt: number;
+  interrupted: boolean;
+  placed: readonly string[];
+  outcomes: OutcomeTracker;
+  observer: StreamObserver;
+  snapshots: ReadonlyMap<ServiceName, ServiceSnapshot>;
+  services: Report['services'];
+  thresholds: readonly Threshold[];
+}
+
+/** Assembles the report, then judges it: invariants, scripted expectations and thresholds. */
+export function buildReport(p: ReportParts): Report {
+  const { outcomes, observer, scenario } = p;
+  const book = observer.book;
+  const sent = p.placed.length;
+  const finished = outcomes.finished.size;
+  const seconds = Math.max(0.001, (Math.max(outcomes.lastTerminalAt, p.loadStart) - p.loadStart) / 1000);
+  const snapshot = <S extends ServiceName>(service: S) => p.snapshots.get(service) as Extract<ServiceSnapshot, { service: S }>;
+  const orderSnapshot = snapshot('order');
+  const statuses = new Map(orderSnapshot.orders.map((o) => [o.orderId, o.status]));
+
+  const invariants = checkInvariants({
+    placed: p.placed,
+    order: orderSnapshot,
+    payment: snapshot('payment'),
+    inventory: snapshot('inventory'),
+    observed: book,
+  });
+  const expectations = checkExpectations(
+    scenario.script.flatMap((entry, i): OrderExpectation[] => (entry.expect ? [{ orderId: entry.id ?? scriptedOrderId(i), ...entry.expect }] : [])),
+    (orderId) => ({ status: statuses.get(orderId) ?? 'never created', events: book.sequences.get(orderId) ?? [] }),
+  );
+  const report: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    scenario: { name: scenario.name, file: scenario.file },
+    seed: scenario.seed,
+    topology: scenario.topology,
+    delivery: 'jetstream',
+    broker: p.broker,
+    startedAt: new Date(p.startedAt).toISOString(),
+    durationSeconds: round((p.endedAt - p.startedAt) / 1000, 3),
+    interrupted: p.interrupted,
+    orders: {
+      total: sent,
+      ...outcomes.counts,
+      pending: sent - finished,
+      confirmedRatio: sent === 0 ? 0 : round(outcomes.counts.confirmed / sent, 4),
+      cancelledByReason: { ...outcomes.reasons },
+    },
+    compensations: {
+      inventoryReleased: book.distinct('inventory.released.v1'),
+      paymentRefunded: book.distinct('payment.refunded.v1'),
+    },
+    latency: { ms: summarize(outcomes.corrected), uncorrectedMs: summarize(outcomes.uncorrected) },
+    throughput: { sagasPerSecond: round(finished / seconds, 1), offeredPerSecond: scenario.orders.rate },
+    events: {
+      byType: eventCounts((t) => book.count(t)),
+      duplicates: book.duplicates,
+      invalid: observer.invalid,
+      deadLetters: observer.deadLetters,
+    },
+    services: p.services,
+    invariants,
+    expectations,
+    thresholds: [],
+    passed: false,
+  };
+  report.thresholds = evaluateThresholds(p.thresholds, report);
+  report.passed =
+    report.orders.pending === 0 && [...invariants, ...expectations, ...report.thresholds].every((r) => r.passed);
+  return report;
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
