@@ -43,7 +43,7 @@ describe('CI mode', () => {
     expect(r.stdout).toMatch(/\n {12}order\.created\.v1\n/);
     expect(r.stdout).toContain('- payment.confirmed.v1');
     expect(r.stdout).toContain('+ payment.failed.v1');
-    expect(r.stdout.match(/FAIL  /g)).toHaveLength(1);
+    expect(r.stdout.match(/FAIL {2}/g)).toHaveLength(1);
     expect(r.stdout).toContain('result       FAILED');
     xmllint(junit);
     expect(readFileSync(junit, 'utf8').match(/<failure /g)).toHaveLength(1);
