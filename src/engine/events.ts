@@ -1,7 +1,12 @@
-import type { LatencySummary } from '../metrics/histogram.js';
+import type { CancelReason } from '../events/schema.js';
 import type { Report } from '../report/report.js';
+import type { ServiceName } from '../services/service.js';
+import type { LatencyLadders, RecentEvent } from './outcomes.js';
 
 export type Phase = 'starting-broker' | 'provisioning' | 'starting-services' | 'loading' | 'draining' | 'verifying' | 'done';
+
+export type ServiceStatus = 'starting' | 'running' | 'stopped' | 'crashed';
+export type ConnectionState = 'connected' | 'reconnecting' | 'disconnected' | 'closed';
 
 /** A point-in-time view of a run, published at a fixed interval. Every display renders only these. */
 export interface RunSnapshot {
@@ -10,14 +15,27 @@ export interface RunSnapshot {
   planned: number;
   sent: number;
   targetRate: number;
+  /** Orders sent per second over the last interval. */
+  sendRate: number;
   /** Sagas finished per second over the last interval. */
   currentRate: number;
+  paused: boolean;
+  /** Sends more than 10 ms behind schedule, and the worst lag (ms). */
+  lateSends: number;
+  maxLagMs: number;
   inFlight: number;
   confirmed: number;
   cancelled: number;
   failed: number;
+  cancelledByReason: Record<CancelReason, number>;
+  compensations: { inventoryReleased: number; paymentRefunded: number };
   deadLetters: number;
-  latency: LatencySummary;
+  duplicates: number;
+  latency: LatencyLadders;
+  /** Events seen since the previous snapshot (at most the last 64). */
+  recent: RecentEvent[];
+  services: { name: ServiceName; status: ServiceStatus; handled: number; deadLetters: number }[];
+  connection: ConnectionState;
 }
 
 export interface BrokerInfo {
@@ -29,8 +47,19 @@ export interface BrokerInfo {
   version: string;
 }
 
+/** What a run is about, known before the first order. */
+export interface RunInfo {
+  scenario: string;
+  seed: number;
+  topology: 'parallel' | 'sequential';
+  delivery: 'jetstream';
+  planned: number;
+  rate: number;
+}
+
 /** Everything the engine tells its subscribers. */
 export type EngineEvent =
+  | { type: 'start'; info: RunInfo }
   | { type: 'broker'; broker: BrokerInfo }
   | { type: 'phase'; phase: Phase }
   | { type: 'snapshot'; snapshot: RunSnapshot }

@@ -1,6 +1,9 @@
-import { dueSlots, slotTime } from '../load/constant-rate.js';
+import { slotTime } from '../load/constant-rate.js';
 import type { PlaceOrder } from '../services/order/logic.js';
 import { now } from './clock.js';
+
+/** A send this far behind its intended time counts as late (timer granularity alone is ~1 ms). */
+export const LATE_THRESHOLD_MS = 10;
 
 export interface LoadLoopOptions {
   rate: number;
@@ -14,46 +17,95 @@ export interface LoadLoopOptions {
   stopped(): boolean;
 }
 
+export interface LoadStats {
+  sent: number;
+  rate: number;
+  paused: boolean;
+  /** Sends more than LATE_THRESHOLD_MS behind schedule. */
+  late: number;
+  /** Largest lag behind schedule seen, in ms. */
+  maxLagMs: number;
+}
+
 export interface LoadLoop {
   /** Resolves when every order is placed or the loop is stopped. */
   done: Promise<void>;
-  sent(): number;
+  stats(): LoadStats;
   /** Wakes a sleeping loop so that it sees stopped(). */
   wake(): void;
+  pause(): void;
+  resume(): void;
+  /** Changes the rate from the next order on; orders already due keep their intended times. */
+  setRate(rate: number): void;
 }
 
 /**
  * Places orders on a constant-rate schedule. When it falls behind it sends every due order in one
- * batch, keeping each order's intended time, so the latency measured from it stays honest.
+ * batch, keeping each order's intended time, so latency measured from it stays honest.
+ * The schedule is anchored at (time, seq); a rate change or a resume re-anchors it, and a pause
+ * is not counted as lateness because the user asked for it.
  */
 export function startLoadLoop(options: LoadLoopOptions): LoadLoop {
-  let sent = 0;
+  const stats: LoadStats = { sent: 0, rate: options.rate, paused: false, late: 0, maxLagMs: 0 };
+  let anchor = { at: options.startAt, seq: 0 };
   let timer: NodeJS.Timeout | undefined;
   let finish: () => void = () => undefined;
+  let finished = false;
   const done = new Promise<void>((resolve) => (finish = resolve));
+  const end = () => {
+    finished = true;
+    clearTimeout(timer);
+    finish();
+  };
+  const intended = (seq: number) => slotTime(anchor.at, stats.rate, seq - anchor.seq);
+
   const tick = () => {
-    if (options.stopped()) return finish();
+    if (options.stopped()) return end();
+    if (stats.paused) return;
     const t = now();
-    const slots = dueSlots(options.startAt, { rate: options.rate, count: options.total }, sent, t);
-    if (slots.length > 0) {
-      const orders = slots.map((slot) => options.next(slot.seq + 1));
-      options.place(
-        orders,
-        slots.map((s) => s.intendedAt),
-        t,
-      );
-      sent += slots.length;
+    const due = Math.min(options.total, anchor.seq + Math.floor(((t - anchor.at) * stats.rate) / 1000) + 1);
+    if (due > stats.sent) {
+      const orders: PlaceOrder[] = [];
+      const times: number[] = [];
+      for (let seq = stats.sent; seq < due; seq++) {
+        const at = intended(seq);
+        const lag = t - at;
+        if (lag > LATE_THRESHOLD_MS) stats.late++;
+        if (lag > stats.maxLagMs) stats.maxLagMs = lag;
+        orders.push(options.next(seq + 1));
+        times.push(at);
+      }
+      options.place(orders, times, t);
+      stats.sent = due;
     }
-    if (sent >= options.total) return finish();
-    timer = setTimeout(tick, Math.max(0, slotTime(options.startAt, options.rate, sent) - now()));
+    if (stats.sent >= options.total) return end();
+    timer = setTimeout(tick, Math.max(0, intended(stats.sent) - now()));
   };
   tick();
   return {
     done,
-    sent: () => sent,
-    wake() {
+    stats: () => ({ ...stats }),
+    wake: end,
+    pause() {
+      if (finished || stats.paused) return;
+      stats.paused = true;
       clearTimeout(timer);
-      finish();
+    },
+    resume() {
+      if (finished || !stats.paused) return;
+      stats.paused = false;
+      anchor = { at: now(), seq: stats.sent };
+      tick();
+    },
+    setRate(rate: number) {
+      if (finished || !(rate > 0)) return;
+      // The next order keeps the time the old rate gave it; later ones follow the new spacing.
+      anchor = { at: intended(stats.sent), seq: stats.sent };
+      stats.rate = rate;
+      if (!stats.paused) {
+        clearTimeout(timer);
+        tick();
+      }
     },
   };
 }

@@ -1,25 +1,114 @@
 import type { CancelReason } from '../events/schema.js';
-import { createHistogram, recordMs } from '../metrics/histogram.js';
+import type { EventType } from '../events/subjects.js';
+import { createHistogram, recordMs, summarize, type LatencySummary } from '../metrics/histogram.js';
 import type { TerminalSeen } from './observer.js';
 
+/** One event as the live event tail shows it. */
+export interface RecentEvent {
+  at: number;
+  orderId: string;
+  type: EventType;
+}
+
+/** Latency ladders of everything the engine measures, in ms. */
+export interface LatencyLadders {
+  /** From intended send to terminal event (coordinated-omission corrected). */
+  corrected: LatencySummary;
+  /** From actual send to terminal event. */
+  uncorrected: LatencySummary;
+  confirmed: LatencySummary;
+  cancelled: LatencySummary;
+  /** order.created.v1 → payment decision, → inventory decision, and last decision → compensation. */
+  steps: { payment: LatencySummary; inventory: LatencySummary; compensation: LatencySummary };
+}
+
+/** Per-saga timestamps, kept only while the saga is in flight. */
+interface InFlight {
+  intendedAt: number;
+  sentAt: number;
+  createdAt?: number;
+  decidedAt?: number;
+}
+
+/** How many recent events are kept for the tail. */
+const RECENT_LIMIT = 64;
+
 /**
- * Turns terminal events seen on NATS into outcome counts and latencies. Send times are kept only
- * while a saga is in flight, so memory follows the number in flight, not the run's length.
+ * Turns events seen on NATS into outcome counts, latencies and a recent-events tail. State is kept
+ * only for sagas in flight, so memory follows the number in flight, not the run's length.
  */
 export class OutcomeTracker {
   readonly corrected = createHistogram();
   readonly uncorrected = createHistogram();
+  private readonly byOutcome = { confirmed: createHistogram(), cancelled: createHistogram() };
+  private readonly steps = { payment: createHistogram(), inventory: createHistogram(), compensation: createHistogram() };
   readonly counts = { confirmed: 0, cancelled: 0, failed: 0 };
   readonly reasons: Record<CancelReason, number> = { payment_failed: 0, out_of_stock: 0, payment_and_stock: 0 };
+  readonly compensations = { inventoryReleased: 0, paymentRefunded: 0 };
   readonly finished = new Set<string>();
   lastTerminalAt = 0;
-  private readonly sendTimes = new Map<string, { intendedAt: number; sentAt: number }>();
+  private readonly inFlight = new Map<string, InFlight>();
+  private recent: RecentEvent[] = [];
 
   sent(orderId: string, intendedAt: number, sentAt: number): void {
-    this.sendTimes.set(orderId, { intendedAt, sentAt });
+    this.inFlight.set(orderId, { intendedAt, sentAt });
   }
 
-  terminal(seen: TerminalSeen): void {
+  /** Every distinct event seen on the stream, in stream order. */
+  event(seen: TerminalSeen, terminal: boolean): void {
+    this.recent.push({ at: seen.at, orderId: seen.orderId, type: seen.type });
+    if (this.recent.length > RECENT_LIMIT * 2) this.recent = this.recent.slice(-RECENT_LIMIT);
+    const saga = this.inFlight.get(seen.orderId);
+    switch (seen.type) {
+      case 'order.created.v1':
+        if (saga) saga.createdAt = seen.at;
+        break;
+      case 'payment.confirmed.v1':
+      case 'payment.failed.v1':
+        this.decision(saga, this.steps.payment, seen.at);
+        break;
+      case 'inventory.reserved.v1':
+      case 'inventory.failed.v1':
+        this.decision(saga, this.steps.inventory, seen.at);
+        break;
+      case 'inventory.released.v1':
+      case 'payment.refunded.v1':
+        if (seen.type === 'inventory.released.v1') this.compensations.inventoryReleased++;
+        else this.compensations.paymentRefunded++;
+        if (saga?.decidedAt !== undefined) recordMs(this.steps.compensation, seen.at - saga.decidedAt);
+        break;
+      default:
+        break;
+    }
+    if (terminal) this.terminal(seen, saga);
+  }
+
+  /** The last `limit` events, oldest first. */
+  recentEvents(limit = RECENT_LIMIT): RecentEvent[] {
+    return this.recent.slice(-limit);
+  }
+
+  ladders(): LatencyLadders {
+    return {
+      corrected: summarize(this.corrected),
+      uncorrected: summarize(this.uncorrected),
+      confirmed: summarize(this.byOutcome.confirmed),
+      cancelled: summarize(this.byOutcome.cancelled),
+      steps: {
+        payment: summarize(this.steps.payment),
+        inventory: summarize(this.steps.inventory),
+        compensation: summarize(this.steps.compensation),
+      },
+    };
+  }
+
+  private decision(saga: InFlight | undefined, histogram: ReturnType<typeof createHistogram>, at: number): void {
+    if (!saga || saga.createdAt === undefined) return;
+    recordMs(histogram, at - saga.createdAt);
+    saga.decidedAt = Math.max(saga.decidedAt ?? 0, at);
+  }
+
+  private terminal(seen: TerminalSeen, saga: InFlight | undefined): void {
     if (seen.type === 'order.confirmed.v1') this.counts.confirmed++;
     else if (seen.type === 'order.cancelled.v1') {
       this.counts.cancelled++;
@@ -27,11 +116,12 @@ export class OutcomeTracker {
     } else this.counts.failed++;
     this.finished.add(seen.orderId);
     this.lastTerminalAt = seen.at;
-    const times = this.sendTimes.get(seen.orderId);
-    if (times) {
-      recordMs(this.corrected, seen.at - times.intendedAt);
-      recordMs(this.uncorrected, seen.at - times.sentAt);
-      this.sendTimes.delete(seen.orderId);
-    }
+    if (!saga) return;
+    const corrected = seen.at - saga.intendedAt;
+    recordMs(this.corrected, corrected);
+    recordMs(this.uncorrected, seen.at - saga.sentAt);
+    if (seen.type === 'order.confirmed.v1') recordMs(this.byOutcome.confirmed, corrected);
+    if (seen.type === 'order.cancelled.v1') recordMs(this.byOutcome.cancelled, corrected);
+    this.inFlight.delete(seen.orderId);
   }
 }

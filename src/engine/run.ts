@@ -4,7 +4,6 @@ import { deleteStreams, provisionStreams } from '../broker/streams.js';
 import { InterruptedError, type ServiceCrashedError } from '../errors.js';
 import { buildCatalogue, stockOf } from '../load/catalogue.js';
 import { createOrderSource, type OrderSource } from '../load/order-source.js';
-import { summarize } from '../metrics/histogram.js';
 import { buildReport } from '../report/build-report.js';
 import type { Report } from '../report/report.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -16,7 +15,7 @@ import { SERVICE_NAMES, type ServiceName, type ServiceSnapshot } from '../servic
 import { ServiceWorker } from '../services/worker-pool.js';
 import type { Threshold } from '../verify/thresholds.js';
 import { condition, now } from './clock.js';
-import type { BrokerInfo, EngineEvent, EngineListener, Phase } from './events.js';
+import type { BrokerInfo, ConnectionState, EngineEvent, EngineListener, Phase } from './events.js';
 import { startLoadLoop, type LoadLoop } from './load-loop.js';
 import { StreamObserver } from './observer.js';
 import { OutcomeTracker } from './outcomes.js';
@@ -63,6 +62,20 @@ export class RunEngine {
   stopLoad(): void {
     this.loadStopped = true;
     this.load?.wake();
+  }
+
+  /** Pauses or resumes placing orders. A pause does not count as lateness. */
+  togglePause(): void {
+    const load = this.load;
+    if (!load) return;
+    if (load.stats().paused) load.resume();
+    else load.pause();
+  }
+
+  /** Multiplies the order rate (e.g. 1.1 for +10%). */
+  scaleRate(factor: number): void {
+    const load = this.load;
+    if (load) load.setRate(load.stats().rate * factor);
   }
 
   private emit(event: EngineEvent): void {
@@ -114,13 +127,20 @@ export class RunEngine {
       );
       if (this.options.natsUrl && !this.options.keep) cleanups.unshift(() => deleteStreams(nc).catch(() => undefined));
 
+      this.emit({
+        type: 'start',
+        info: { scenario: scenario.name, seed: scenario.seed, topology: scenario.topology, delivery: 'jetstream', planned: source.total, rate: scenario.orders.rate },
+      });
+      let connection: ConnectionState = 'connected';
+      void (async () => {
+        for await (const s of nc.status()) connection = connectionState(s.type) ?? connection;
+      })();
       const outcomes = new OutcomeTracker();
       let sent = 0;
       const drained = condition(() => outcomes.finished.size >= sent);
       const observer = new StreamObserver((seen, terminal) => {
-        if (!terminal) return;
-        outcomes.terminal(seen);
-        drained.poke();
+        outcomes.event(seen, terminal);
+        if (terminal) drained.poke();
       }, new Set(source.scriptedIds));
       await observer.start(nc);
       cleanups.unshift(() => observer.stop());
@@ -141,25 +161,39 @@ export class RunEngine {
       this.enter('loading');
       const startedAt = now();
       const interval = this.options.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS;
-      let lastFinished = 0;
+      let last = { finished: 0, sent: 0, at: now(), recentAt: 0 };
       const ticker = setInterval(() => {
+        const t = now();
         const finished = outcomes.finished.size;
+        const seconds = Math.max(0.001, (t - last.at) / 1000);
+        const load = this.load?.stats();
+        const recent = outcomes.recentEvents().filter((e) => e.at > last.recentAt);
         this.emit({
           type: 'snapshot',
           snapshot: {
             phase: this.phase,
-            elapsedMs: now() - startedAt,
+            elapsedMs: t - startedAt,
             planned: source.total,
             sent,
-            targetRate: scenario.orders.rate,
-            currentRate: ((finished - lastFinished) * 1000) / interval,
+            targetRate: load?.rate ?? scenario.orders.rate,
+            sendRate: (sent - last.sent) / seconds,
+            currentRate: (finished - last.finished) / seconds,
+            paused: load?.paused ?? false,
+            lateSends: load?.late ?? 0,
+            maxLagMs: load?.maxLagMs ?? 0,
             inFlight: sent - finished,
             ...outcomes.counts,
+            cancelledByReason: { ...outcomes.reasons },
+            compensations: { ...outcomes.compensations },
             deadLetters: observer.deadLetters,
-            latency: summarize(outcomes.corrected),
+            duplicates: observer.book.duplicates,
+            latency: outcomes.ladders(),
+            recent,
+            services: [...workers.values()].map((w) => ({ name: w.name, status: w.status, handled: w.stats.handled, deadLetters: w.stats.deadLetters })),
+            connection,
           },
         });
-        lastFinished = finished;
+        last = { finished, sent, at: t, recentAt: recent.at(-1)?.at ?? last.recentAt };
       }, interval);
       cleanups.unshift(async () => clearInterval(ticker));
 
@@ -204,6 +238,7 @@ export class RunEngine {
         snapshots,
         services: Object.fromEntries([...workers].map(([n, w]) => [n, w.stats])) as Report['services'],
         thresholds: [...scenario.thresholds, ...(this.options.thresholds ?? [])],
+        load: this.load.stats(),
       });
       this.enter('done');
       this.emit({ type: 'done', report });
@@ -229,5 +264,21 @@ export class RunEngine {
       delayMs: service === 'payment' ? o.delayMs.payment : service === 'inventory' ? o.delayMs.inventory : {},
       statsIntervalMs: 250,
     };
+  }
+}
+
+/** Maps nats.js status notifications onto what the dashboard shows. */
+function connectionState(type: string): ConnectionState | undefined {
+  switch (type) {
+    case 'disconnect':
+      return 'disconnected';
+    case 'reconnecting':
+      return 'reconnecting';
+    case 'reconnect':
+      return 'connected';
+    case 'close':
+      return 'closed';
+    default:
+      return undefined;
   }
 }

@@ -1,7 +1,6 @@
 import type { BrokerInfo } from '../engine/events.js';
 import type { StreamObserver } from '../engine/observer.js';
 import type { OutcomeTracker } from '../engine/outcomes.js';
-import { summarize } from '../metrics/histogram.js';
 import type { Scenario } from '../scenario/schema.js';
 import { scriptedOrderId } from '../scenario/schema.js';
 import type { ServiceSnapshot, ServiceName } from '../services/service.js';
@@ -24,12 +23,14 @@ export interface ReportParts {
   snapshots: ReadonlyMap<ServiceName, ServiceSnapshot>;
   services: Report['services'];
   thresholds: readonly Threshold[];
+  load: { late: number; maxLagMs: number };
 }
 
 /** Assembles the report, then judges it: invariants, scripted expectations and thresholds. */
 export function buildReport(p: ReportParts): Report {
   const { outcomes, observer, scenario } = p;
   const book = observer.book;
+  const ladders = outcomes.ladders();
   const sent = p.placed.length;
   const finished = outcomes.finished.size;
   const seconds = Math.max(0.001, (Math.max(outcomes.lastTerminalAt, p.loadStart) - p.loadStart) / 1000);
@@ -65,11 +66,15 @@ export function buildReport(p: ReportParts): Report {
       confirmedRatio: sent === 0 ? 0 : round(outcomes.counts.confirmed / sent, 4),
       cancelledByReason: { ...outcomes.reasons },
     },
-    compensations: {
-      inventoryReleased: book.distinct('inventory.released.v1'),
-      paymentRefunded: book.distinct('payment.refunded.v1'),
+    compensations: { ...outcomes.compensations },
+    latency: {
+      ms: ladders.corrected,
+      uncorrectedMs: ladders.uncorrected,
+      confirmedMs: ladders.confirmed,
+      cancelledMs: ladders.cancelled,
+      steps: ladders.steps,
     },
-    latency: { ms: summarize(outcomes.corrected), uncorrectedMs: summarize(outcomes.uncorrected) },
+    load: { lateSends: p.load.late, maxLagMs: Math.round(p.load.maxLagMs * 1000) / 1000 },
     throughput: { sagasPerSecond: round(finished / seconds, 1), offeredPerSecond: scenario.orders.rate },
     events: {
       byType: eventCounts((t) => book.count(t)),

@@ -29,7 +29,7 @@ export function plainProgress(write: (line: string) => void, intervalMs = DEFAUL
         write(
           `[${(s.elapsedMs / 1000).toFixed(1).padStart(6)}s] ${s.phase.padEnd(9)} sent ${s.sent}${total} · in flight ${s.inFlight} · ` +
             `confirmed ${s.confirmed} · cancelled ${s.cancelled} · failed ${s.failed} · ${Math.round(s.currentRate)} sagas/s · ` +
-            latencyLine(s.latency),
+            `late ${s.lateSends}${s.paused ? ' · PAUSED' : ''} · ${latencyLine(s.latency.corrected)}`,
         );
         return;
       }

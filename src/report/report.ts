@@ -38,7 +38,14 @@ export interface Report {
     ms: LatencySummary;
     /** From the actual send time; hides generator stalls, shown for comparison. */
     uncorrectedMs: LatencySummary;
+    /** Corrected latency of the sagas that ended CONFIRMED, and of those that ended CANCELLED. */
+    confirmedMs: LatencySummary;
+    cancelledMs: LatencySummary;
+    /** order.created.v1 → payment decision, → inventory decision; last decision → compensation event. */
+    steps: { payment: LatencySummary; inventory: LatencySummary; compensation: LatencySummary };
   };
+  /** The load generator: sends more than 10 ms behind schedule, and the worst lag. */
+  load: { lateSends: number; maxLagMs: number };
   throughput: { sagasPerSecond: number; offeredPerSecond: number };
   events: {
     /** Messages per subject on the event stream, duplicates included. */

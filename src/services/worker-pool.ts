@@ -3,6 +3,7 @@ import { ServiceCrashedError } from '../errors.js';
 import type { PlaceOrder } from './order/logic.js';
 import { emptyStats, unreachable, type FromWorker, type ToWorker, type WorkerConfig, type WorkerStats } from './protocol.js';
 import type { ServiceName, ServiceSnapshot } from './service.js';
+import type { ServiceStatus } from '../engine/events.js';
 
 /** Default time a worker has to connect and bind its consumer. */
 export const DEFAULT_READY_TIMEOUT_MS = 15_000;
@@ -24,6 +25,7 @@ function spawnWorker(workerData: WorkerConfig): Worker {
 export class ServiceWorker {
   readonly name: ServiceName;
   stats: WorkerStats = emptyStats();
+  status: ServiceStatus = 'starting';
   private readonly worker: Worker;
   private readonly waiters = new Map<FromWorker['type'], { resolve: (msg: FromWorker) => void; reject: (e: Error) => void }[]>();
   private crashed: ServiceCrashedError | undefined;
@@ -67,6 +69,7 @@ export class ServiceWorker {
     this.send({ type: 'stop' });
     await stopped;
     await this.worker.terminate();
+    if (this.status !== 'crashed') this.status = 'stopped';
   }
 
   /** Hard kill, for interrupts. */
@@ -85,6 +88,8 @@ export class ServiceWorker {
         this.crash(msg.message);
         return;
       case 'ready':
+        this.status = 'running';
+        break;
       case 'snapshot':
         break;
       default:
@@ -116,6 +121,7 @@ export class ServiceWorker {
     if (this.stopping) return;
     this.stopping = true;
     void this.worker.terminate();
+    this.status = 'crashed';
     this.crashed = new ServiceCrashedError(`${this.name} service ${message}`, { cause });
     for (const list of this.waiters.values()) for (const waiter of list.splice(0)) waiter.reject(this.crashed);
     this.onCrash(this.crashed);
