@@ -3,6 +3,7 @@ import chalk from 'chalk';
 import { UsageError } from '../errors.js';
 import { RunEngine } from '../engine/run.js';
 import { plainProgress } from '../report/progress-lines.js';
+import { mountDashboard } from '../tui/mount.js';
 import { writeJunit } from '../report/junit.js';
 import { writeMarkdown } from '../report/markdown.js';
 import { writeJsonReport } from '../report/report.js';
@@ -24,6 +25,7 @@ export interface RunFlags {
   topology?: 'parallel' | 'sequential';
   quiet?: boolean;
   color?: boolean;
+  tui?: boolean;
   threshold?: string[];
   junit?: string;
   summary?: string;
@@ -50,6 +52,7 @@ export function runCommand(): Command {
     .addOption(new Option('--success-rate <r>', 'override payment.successRate (0..1)').argParser(share).env('PAYMENT_SUCCESS_RATE'))
     .addOption(new Option('--topology <t>', 'override the topology').choices(['parallel', 'sequential']))
     .option('-q, --quiet', 'print only the final summary', false)
+    .option('--no-tui', 'plain progress lines instead of the live dashboard (the default when not on a terminal)')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .addHelpText(
       'after',
@@ -58,6 +61,10 @@ Examples:
   $ saga-sim run scenarios/mixed-90.yaml
   $ saga-sim run scenarios/happy-path.yaml --orders 5000 --rate 1000 --report out.json
   $ saga-sim run scenarios/mixed-90.yaml --nats-url nats://127.0.0.1:4222 --keep
+  $ saga-sim run scenarios/stress-50.yaml --no-tui | tee run.log
+
+Keys (live dashboard): q or Ctrl-C stop and drain (Ctrl-C again aborts) · p pause/resume
+  · + / - rate ±10% · e event tail · ? help
   $ PAYMENT_SUCCESS_RATE=0.5 saga-sim run scenarios/mixed-90.yaml --quiet
   $ saga-sim run scenarios/ci-smoke.yaml --junit junit.xml --summary summary.md \
       --threshold "latency.p99 < 500ms" --threshold "orders.confirmed.ratio >= 50%"
@@ -112,20 +119,22 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
     thresholds,
     signal: abort.signal,
   });
-  if (!flags.quiet) engine.subscribe(plainProgress((line) => process.stderr.write(`${line}\n`)));
+  const tui = flags.tui !== false && !flags.quiet && process.stdout.isTTY === true && process.stdin.isTTY === true;
+  const dashboard = tui ? mountDashboard(engine, () => abort.abort()) : undefined;
+  if (!tui && !flags.quiet) engine.subscribe(plainProgress((line) => process.stderr.write(`${line}\n`)));
 
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1) {
-      process.stderr.write('stopping the load and draining sagas in flight (Ctrl-C again to abort)\n');
+      if (!tui) process.stderr.write('stopping the load and draining sagas in flight (Ctrl-C again to abort)\n');
       engine.stopLoad();
     } else abort.abort();
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
-    const report = await engine.run();
+    const report = await engine.run().finally(() => dashboard?.close());
     if (flags.report) await writeJsonReport(flags.report, report);
     if (flags.junit) await writeJunit(flags.junit, report);
     if (flags.summary) await writeMarkdown(flags.summary, report);
@@ -134,6 +143,7 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
     if (report.interrupted) return EXIT.interrupted;
     return report.passed ? EXIT.ok : EXIT.failed;
   } finally {
+    dashboard?.close();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }

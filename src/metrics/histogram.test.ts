@@ -17,6 +17,27 @@ describe('latency histograms', () => {
     expect(summarize(merged)).toEqual(summarize(all));
   });
 
+  it('the one-pass ladder equals getValueAtPercentile() and mean exactly', () => {
+    const h = createHistogram();
+    let x = 99;
+    for (let i = 0; i < 20_000; i++) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      recordMs(h, 0.002 + (x / 2 ** 31) ** 4 * 30_000);
+    }
+    const ms = (us: number) => Math.round(us) / 1000;
+    expect(summarize(h)).toEqual({
+      count: 20_000,
+      p50: ms(h.getValueAtPercentile(50)),
+      p90: ms(h.getValueAtPercentile(90)),
+      p99: ms(h.getValueAtPercentile(99)),
+      p999: ms(h.getValueAtPercentile(99.9)),
+      p9999: ms(h.getValueAtPercentile(99.99)),
+      max: ms(h.getValueAtPercentile(100)),
+      mean: ms(h.mean),
+    });
+    expect(summarize(createHistogram())).toMatchObject({ count: 0, p50: 0, max: 0, mean: 0 });
+  });
+
   it('keeps 3 significant digits from 1 µs and clamps beyond 60 s', () => {
     const h = createHistogram();
     recordMs(h, 1.234);

@@ -1,0 +1,25 @@
+import { Box, Text } from 'ink';
+import type { RunSnapshot } from '../../engine/events.js';
+import { count } from '../format.js';
+
+const STATUS_COLOR = { starting: 'yellow', running: 'green', stopped: 'gray', crashed: 'red' } as const;
+
+export function HealthPanel({ s }: { s: RunSnapshot }) {
+  return (
+    <Box>
+      <Text bold>{'Health      '}</Text>
+      <Text wrap="truncate">
+        {s.services.map((svc) => (
+          <Text key={svc.name}>
+            {`${svc.name} `}
+            <Text color={STATUS_COLOR[svc.status]}>{`● ${svc.status}`}</Text>
+            {` (${count(svc.handled)})  `}
+          </Text>
+        ))}
+        <Text color={s.deadLetters > 0 ? 'red' : undefined}>{`dead letters ${count(s.deadLetters)}`}</Text>
+        {' · NATS '}
+        <Text color={s.connection === 'connected' ? 'green' : 'red'}>{s.connection}</Text>
+      </Text>
+    </Box>
+  );
+}
