@@ -48,6 +48,7 @@ const CONSUMES = { order: ORDER_CONSUMES, payment: PAYMENT_CONSUMES, inventory: 
 export class RunEngine {
   private readonly listeners = new Set<EngineListener>();
   private loadStopped = false;
+  private interrupted = false;
   private load: LoadLoop | undefined;
   private phase: Phase = 'starting-broker';
 
@@ -58,9 +59,13 @@ export class RunEngine {
     return () => this.listeners.delete(listener);
   }
 
-  /** Stops placing new orders; sagas in flight still drain and the run reports as interrupted. */
-  stopLoad(): void {
+  /**
+   * Stops placing new orders; sagas in flight still drain and the run is judged as usual.
+   * `interrupted` (Ctrl-C) marks the report so the CLI exits 130; a deliberate stop (q) does not.
+   */
+  stopLoad(interrupted = true): void {
     this.loadStopped = true;
+    this.interrupted ||= interrupted;
     this.load?.wake();
   }
 
@@ -231,7 +236,8 @@ export class RunEngine {
         startedAt,
         loadStart,
         endedAt: now(),
-        interrupted: this.loadStopped,
+        interrupted: this.interrupted,
+        stoppedEarly: this.loadStopped,
         placed: Array.from({ length: sent }, (_, i) => source.idOf(i + 1)),
         outcomes,
         observer,

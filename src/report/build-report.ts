@@ -17,6 +17,7 @@ export interface ReportParts {
   loadStart: number;
   endedAt: number;
   interrupted: boolean;
+  stoppedEarly: boolean;
   placed: readonly string[];
   outcomes: OutcomeTracker;
   observer: StreamObserver;
@@ -59,6 +60,7 @@ export function buildReport(p: ReportParts): Report {
     startedAt: new Date(p.startedAt).toISOString(),
     durationSeconds: round((p.endedAt - p.startedAt) / 1000, 3),
     interrupted: p.interrupted,
+    stoppedEarly: p.stoppedEarly,
     orders: {
       total: sent,
       ...outcomes.counts,

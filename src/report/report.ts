@@ -22,7 +22,10 @@ export interface Report {
   broker: BrokerInfo;
   startedAt: string;
   durationSeconds: number;
+  /** Stopped by Ctrl-C (the CLI then exits 130). */
   interrupted: boolean;
+  /** The load stopped before every planned order was placed (q, or Ctrl-C). */
+  stoppedEarly: boolean;
   orders: {
     total: number;
     confirmed: number;

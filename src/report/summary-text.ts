@@ -48,7 +48,7 @@ export function renderSummary(report: Report, paint: Paint = NO_PAINT, reportPat
   const broker = report.broker.embedded ? `embedded nats-server ${report.broker.version}` : `nats-server ${report.broker.version}`;
   const lines = [
     paint.bold(`saga-sim: ${report.scenario.name}`) +
-      paint.dim(`  seed ${report.seed} · ${report.topology} · ${report.delivery} · ${broker}${report.interrupted ? ' · interrupted' : ''}`),
+      paint.dim(`  seed ${report.seed} · ${report.topology} · ${report.delivery} · ${broker}${report.interrupted ? ' · interrupted' : report.stoppedEarly ? ' · stopped early' : ''}`),
     `orders       ${o.total} total · ${o.confirmed} confirmed (${pct(o.confirmed, o.total)}) · ${o.cancelled} cancelled · ${o.failed} failed · ${o.pending} pending`,
     `cancelled    ${r.payment_failed} payment failed · ${r.out_of_stock} out of stock · ${r.payment_and_stock} both`,
     `compensated  ${report.compensations.inventoryReleased} inventory released · ${report.compensations.paymentRefunded} payment refunded`,

@@ -16,7 +16,8 @@ export function mountDashboard(engine: RunEngine, abort: () => void): MountedDas
     <App
       subscribe={(listener) => engine.subscribe(listener)}
       controls={{
-        stop: () => engine.stopLoad(),
+        stop: () => engine.stopLoad(false),
+        interrupt: () => engine.stopLoad(true),
         abort,
         togglePause: () => engine.togglePause(),
         scaleRate: (factor) => engine.scaleRate(factor),

@@ -4,8 +4,10 @@ import type { DashboardAction } from './state.js';
 
 /** What the keys may ask of the run. The dashboard never touches the engine otherwise. */
 export interface Controls {
-  /** Stop placing orders, drain, finish with the summary. */
+  /** Stop placing orders, drain, finish with the summary (q). */
   stop(): void;
+  /** The same, but the run counts as interrupted (first Ctrl-C). */
+  interrupt(): void;
   /** Give up at once (second Ctrl-C). */
   abort(): void;
   togglePause(): void;
@@ -23,7 +25,7 @@ export function useDashboardKeys(dispatch: (action: DashboardAction) => void, co
       if (stopping.current) return controls.abort();
       stopping.current = true;
       dispatch({ type: 'stopping' });
-      return controls.stop();
+      return controls.interrupt();
     }
     switch (input) {
       case 'q':

@@ -18,9 +18,9 @@ export function Header({ state, width }: { state: DashboardState; width: number 
         <Text dimColor>{info ? `  seed ${info.seed} · ${info.topology} · ${info.delivery} · ${where}` : ''}</Text>
       </Text>
       <Text wrap="truncate">
-        <Text color="cyan">{bar(planned > 0 ? sent / planned : 0, Math.max(10, Math.min(40, width - 60)))}</Text>
-        {` ${count(sent)}/${count(planned)} orders · ${clock(s?.elapsedMs ?? 0)} elapsed · ~${clock(remainingMs)} left · `}
-        <Text color={state.stopping ? 'yellow' : undefined}>{status}</Text>
+        <Text color={state.stopping ? 'yellow' : 'cyan'} bold>{`${status}  `}</Text>
+        <Text color="cyan">{bar(planned > 0 ? sent / planned : 0, Math.max(10, Math.min(40, width - 60 - status.length)))}</Text>
+        {` ${count(sent)}/${count(planned)} orders · ${clock(s?.elapsedMs ?? 0)} elapsed · ~${clock(remainingMs)} left`}
       </Text>
     </Box>
   );

@@ -6,19 +6,24 @@ const STATUS_COLOR = { starting: 'yellow', running: 'green', stopped: 'gray', cr
 
 export function HealthPanel({ s }: { s: RunSnapshot }) {
   return (
-    <Box>
-      <Text bold>{'Health      '}</Text>
+    <Box flexDirection="column">
       <Text wrap="truncate">
+        <Text bold>{'Health      '}</Text>
+        {'NATS '}
+        <Text color={s.connection === 'connected' ? 'green' : 'red'}>{s.connection}</Text>
+        {' · '}
+        <Text color={s.deadLetters > 0 ? 'red' : undefined}>{`dead letters ${count(s.deadLetters)}`}</Text>
+        {` · duplicates ${count(s.duplicates)}`}
+      </Text>
+      <Text wrap="truncate">
+        {'            '}
         {s.services.map((svc) => (
           <Text key={svc.name}>
             {`${svc.name} `}
             <Text color={STATUS_COLOR[svc.status]}>{`● ${svc.status}`}</Text>
-            {` (${count(svc.handled)})  `}
+            {` ${count(svc.handled)}  `}
           </Text>
         ))}
-        <Text color={s.deadLetters > 0 ? 'red' : undefined}>{`dead letters ${count(s.deadLetters)}`}</Text>
-        {' · NATS '}
-        <Text color={s.connection === 'connected' ? 'green' : 'red'}>{s.connection}</Text>
       </Text>
     </Box>
   );

@@ -1,0 +1,103 @@
+import { render } from 'ink-testing-library';
+import { describe, expect, it, vi } from 'vitest';
+import { snapshot } from '../../test/helpers/snapshots.js';
+import type { EngineListener } from '../engine/events.js';
+import { App } from './App.js';
+import { Dashboard } from './Dashboard.js';
+import { initialState, reduce, type DashboardState } from './state.js';
+
+function running(): DashboardState {
+  let state = reduce(initialState, { type: 'engine', event: { type: 'start', info: { scenario: 'mixed-90', seed: 3, topology: 'parallel', delivery: 'jetstream', planned: 1000, rate: 100 } } });
+  state = reduce(state, { type: 'engine', event: { type: 'broker', broker: { url: 'nats://127.0.0.1:4999', embedded: true, version: '2.9.10' } } });
+  return reduce(state, { type: 'engine', event: { type: 'snapshot', snapshot: snapshot() } });
+}
+
+/** Resolves once the next render has happened (Ink renders on a microtask). */
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('dashboard view', () => {
+  it('shows header, load, outcomes, latency ladders, steps, health and the event tail', () => {
+    const frame = render(<Dashboard state={running()} width={100} height={50} />).lastFrame() ?? '';
+    expect(frame).toContain('mixed-90');
+    expect(frame).toContain('seed 3 · parallel · jetstream · embedded nats-server 2.9.10 nats://127.0.0.1:4999');
+    expect(frame).toContain('420/1,000 orders');
+    expect(frame).toContain('target 100/s');
+    expect(frame).toMatch(/CONFIRMED 360/);
+    expect(frame).toMatch(/CANCELLED 40 \(payment 30 · stock 8 · both 2\)/);
+    expect(frame).toContain('inventory released 30 · payment refunded 8');
+    expect(frame).toMatch(/corrected\s+2\.50ms\s+5\.00ms\s+10\.0ms/);
+    expect(frame).toMatch(/uncorrected\s+2\.10ms/);
+    expect(frame).toMatch(/cancelled\s+3\.10ms/);
+    expect(frame).toContain('created→payment p50 800µs');
+    expect(frame).toContain('inventory ● crashed');
+    expect(frame).toContain('NATS connected');
+    expect(frame).toContain('12:00:00.123  ord-000420');
+  });
+
+  it('shows pause, lateness and the help panel', () => {
+    let state = reduce(running(), { type: 'engine', event: { type: 'snapshot', snapshot: snapshot({ paused: true, lateSends: 12, maxLagMs: 40 }) } });
+    state = reduce(state, { type: 'toggle-help' });
+    const frame = render(<Dashboard state={state} width={100} height={50} />).lastFrame() ?? '';
+    expect(frame).toContain('PAUSED');
+    expect(frame).toContain('late 12 (max lag 40.0ms)');
+    expect(frame).toContain('raise or lower the rate by 10%');
+  });
+
+  it('fits 80 columns and lays latency beside the rest when wide', () => {
+    const narrow = render(<Dashboard state={running()} width={80} height={50} />).lastFrame() ?? '';
+    for (const line of narrow.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    const wide = render(<Dashboard state={running()} width={180} height={50} />).lastFrame() ?? '';
+    expect(wide.split('\n').some((line) => line.includes('Load') && line.includes('Latency'))).toBe(true);
+  });
+});
+
+describe('dashboard keys', () => {
+  function app() {
+    let listener: EngineListener = () => undefined;
+    const controls = { stop: vi.fn(), interrupt: vi.fn(), abort: vi.fn(), togglePause: vi.fn(), scaleRate: vi.fn() };
+    const ui = render(<App subscribe={(l) => ((listener = l), () => undefined)} controls={controls} />);
+    return { ui, controls, emit: (e: Parameters<EngineListener>[0]) => listener(e) };
+  }
+
+  it('p pauses, + and - change the rate by 10%, e hides the tail, ? shows help', async () => {
+    const { ui, controls, emit } = app();
+    emit({ type: 'snapshot', snapshot: snapshot() });
+    await tick();
+    expect(ui.lastFrame()).toContain('ord-000420');
+    for (const key of ['p', '+', '-', 'e', '?']) {
+      ui.stdin.write(key);
+      await tick();
+    }
+    expect(controls.togglePause).toHaveBeenCalledTimes(1);
+    expect(controls.scaleRate.mock.calls).toEqual([[1.1], [0.9]]);
+    expect(ui.lastFrame()).not.toContain('ord-000420');
+    expect(ui.lastFrame()).toContain('show or hide this help');
+  });
+
+  it('q stops and drains once; Ctrl-C after that aborts', async () => {
+    const { ui, controls, emit } = app();
+    emit({ type: 'snapshot', snapshot: snapshot() });
+    ui.stdin.write('q');
+    await tick();
+    ui.stdin.write('q');
+    await tick();
+    expect(controls.stop).toHaveBeenCalledTimes(1);
+    expect(controls.abort).not.toHaveBeenCalled();
+    expect(ui.lastFrame()).toContain('stopping: draining sagas in flight');
+    ui.stdin.write('\u0003');
+    await tick();
+    expect(controls.abort).toHaveBeenCalledTimes(1);
+    expect(controls.interrupt).not.toHaveBeenCalled();
+  });
+
+  it('a first Ctrl-C interrupts (drains, exit 130), a second aborts', async () => {
+    const { ui, controls } = app();
+    ui.stdin.write('\u0003');
+    await tick();
+    expect(controls.interrupt).toHaveBeenCalledTimes(1);
+    ui.stdin.write('\u0003');
+    await tick();
+    expect(controls.abort).toHaveBeenCalledTimes(1);
+    expect(controls.stop).not.toHaveBeenCalled();
+  });
+});
