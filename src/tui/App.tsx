@@ -1,6 +1,6 @@
 import { useStdout } from 'ink';
 import { useEffect, useReducer, useState } from 'react';
-import type { EngineListener } from '../engine/events.js';
+import type { EngineEvent, EngineListener } from '../engine/events.js';
 import { Dashboard } from './Dashboard.js';
 import { initialState, reduce } from './state.js';
 import { useDashboardKeys, type Controls } from './use-keys.js';
@@ -26,9 +26,39 @@ function useTerminalSize(): { width: number; height: number } {
   return size;
 }
 
-export function App({ subscribe, controls }: AppProps) {
+/** Snapshots are folded into the state at most this often; every other event goes through at once. */
+export const UPDATE_INTERVAL_MS = 125;
+
+/**
+ * Subscribes to the engine and batches snapshots, so React and Ink work at most 8 times a second
+ * however often the engine publishes: drawing the dashboard is the costliest thing it does.
+ */
+function useEngineState(subscribe: AppProps['subscribe']) {
   const [state, dispatch] = useReducer(reduce, initialState);
-  useEffect(() => subscribe((event) => dispatch({ type: 'engine', event })), [subscribe]);
+  useEffect(() => {
+    let pending: EngineEvent[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const flush = () => {
+      timer = undefined;
+      const events = pending;
+      pending = [];
+      for (const event of events) dispatch({ type: 'engine', event });
+    };
+    const unsubscribe = subscribe((event) => {
+      pending.push(event);
+      if (event.type !== 'snapshot') flush();
+      else timer ??= setTimeout(flush, UPDATE_INTERVAL_MS);
+    });
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
+  }, [subscribe]);
+  return [state, dispatch] as const;
+}
+
+export function App({ subscribe, controls }: AppProps) {
+  const [state, dispatch] = useEngineState(subscribe);
   useDashboardKeys(dispatch, controls);
   const { width, height } = useTerminalSize();
   return <Dashboard state={state} width={width} height={height} />;

@@ -1,5 +1,6 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from '../../test/helpers/nats.js';
 import { snapshot } from '../../test/helpers/snapshots.js';
 import type { EngineListener } from '../engine/events.js';
 import { App } from './App.js';
@@ -62,8 +63,7 @@ describe('dashboard keys', () => {
   it('p pauses, + and - change the rate by 10%, e hides the tail, ? shows help', async () => {
     const { ui, controls, emit } = app();
     emit({ type: 'snapshot', snapshot: snapshot() });
-    await tick();
-    expect(ui.lastFrame()).toContain('ord-000420');
+    await waitFor('the batched snapshot to render', () => (ui.lastFrame() ?? '').includes('ord-000420'), 2000);
     for (const key of ['p', '+', '-', 'e', '?']) {
       ui.stdin.write(key);
       await tick();

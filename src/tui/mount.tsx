@@ -3,7 +3,7 @@ import type { RunEngine } from '../engine/run.js';
 import { App } from './App.js';
 
 /** Ink repaints at most this often; the engine publishes snapshots every 100 ms. */
-export const MAX_FPS = 15;
+export const MAX_FPS = 8;
 
 export interface MountedDashboard {
   /** Clears the live dashboard and gives the terminal back (raw mode off, cursor shown). */

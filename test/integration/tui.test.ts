@@ -21,6 +21,7 @@ describe('saga-sim run in a terminal', () => {
     const code = await exited;
     expect(code).toBe(0);
     expect(out).toContain('stopped early');
+    // eslint-disable-next-line no-control-regex -- colour codes may sit between the label and the verdict
     expect(out).toMatch(/result\s+(\u001b\[[\d;]*m)*PASSED/);
     // Ink put the cursor back: the last thing written shows it again (ESC[?25h).
     expect(out.lastIndexOf('\u001b[?25h')).toBeGreaterThan(out.lastIndexOf('\u001b[?25l'));
