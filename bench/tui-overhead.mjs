@@ -35,4 +35,4 @@ for (let i = 0; i < pairs; i++) {
 }
 const plain = median(results.plain);
 const tui = median(results.tui);
-console.log(JSON.stringify({ rate, orders, pairs, plain: results.plain, tui: results.tui, medianPlain: plain, medianTui: tui, ratio: Math.round((tui / plain) * 1000) / 1000 }));
+process.stdout.write(`${JSON.stringify({ rate, orders, pairs, plain: results.plain, tui: results.tui, medianPlain: plain, medianTui: tui, ratio: Math.round((tui / plain) * 1000) / 1000 })}\n`);
