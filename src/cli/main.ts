@@ -4,6 +4,7 @@ import { SagaSimError } from '../errors.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { initCommand } from './init-command.js';
 import { runCommand } from './run-command.js';
+import { sweepCommand } from './sweep-command.js';
 import { validateCommand } from './validate-command.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -15,8 +16,8 @@ export function buildProgram(): Command {
     .option('--debug', 'print stack traces for errors')
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', `\nExamples:\n  $ saga-sim run scenarios/mixed-90.yaml\n  $ saga-sim validate scenarios/*.yaml\n  $ saga-sim init my-scenario.yaml\n  $ saga-sim run --help\n${EXIT_CODES_HELP}`);
-  for (const command of [runCommand(), validateCommand(), initCommand()]) program.addCommand(command.exitOverride());
+    .addHelpText('after', `\nExamples:\n  $ saga-sim run scenarios/mixed-90.yaml\n  $ saga-sim sweep scenarios/mixed-90.yaml --param payment.successRate --from 0 --to 1 --step 0.1\n  $ saga-sim validate scenarios/*.yaml\n  $ saga-sim init my-scenario.yaml\n  $ saga-sim run --help\n${EXIT_CODES_HELP}`);
+  for (const command of [runCommand(), sweepCommand(), validateCommand(), initCommand()]) program.addCommand(command.exitOverride());
   return program;
 }
 

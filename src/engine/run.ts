@@ -268,6 +268,8 @@ export class RunEngine {
       forcedPayments: o.payment,
       shortOrders: o.short,
       delayMs: service === 'payment' ? o.delayMs.payment : service === 'inventory' ? o.delayMs.inventory : {},
+      defaultDelayMs:
+        service === 'payment' ? scenario.services.paymentLatencyMs : service === 'inventory' ? scenario.services.inventoryLatencyMs : 0,
       statsIntervalMs: 250,
     };
   }

@@ -119,6 +119,26 @@ export const ScenarioSchema = z.strictObject({
     .strictObject({ successRate: z.number().min(0).max(1).default(DEFAULT_SUCCESS_RATE) })
     .default({ successRate: DEFAULT_SUCCESS_RATE }),
   drainTimeout: Duration.default(parseDuration(DEFAULT_DRAIN_TIMEOUT) ?? 30_000),
+  /** Added latency of every reply, per service, in ms (sweepable). */
+  services: z
+    .strictObject({
+      paymentLatencyMs: z.number().nonnegative().default(0),
+      inventoryLatencyMs: z.number().nonnegative().default(0),
+    })
+    .default({ paymentLatencyMs: 0, inventoryLatencyMs: 0 }),
+  /** A parameter sweep for `saga-sim sweep` (flags override it). */
+  sweep: z
+    .strictObject({
+      param: z.string().min(1),
+      values: z.array(z.number()).min(1).optional(),
+      from: z.number().optional(),
+      to: z.number().optional(),
+      step: z.number().positive().optional(),
+    })
+    .refine((s) => s.values !== undefined || (s.from !== undefined && s.to !== undefined && s.step !== undefined), {
+      message: 'give values, or from, to and step',
+    })
+    .optional(),
 })
   .superRefine((s, ctx) => {
     if (s.orders.count === undefined && s.orders.duration === undefined && s.script.length === 0) {

@@ -15,8 +15,10 @@ export const WorkerConfigSchema = z.strictObject({
   /** Per-order overrides from the scenario's script. */
   forcedPayments: z.record(z.string(), z.enum(['fail', 'succeed'])),
   shortOrders: z.array(z.string()),
-  /** This service holds its replies for these orders this many ms. */
+  /** This service holds its replies for these orders this many ms... */
   delayMs: z.record(z.string(), z.number().nonnegative()),
+  /** ...and for every other order this many. */
+  defaultDelayMs: z.number().nonnegative(),
   /** Interval between stats messages. */
   statsIntervalMs: z.number().int().positive(),
 });

@@ -56,9 +56,9 @@ async function main(): Promise<void> {
     stats.handled++;
     const out = service.handle(event);
     if (out.length === 0) return m.ack();
-    const delay = config.delayMs[event.orderId];
+    const delay = config.delayMs[event.orderId] ?? config.defaultDelayMs;
     const send = () => publish(out).then(() => m.ack(), () => m.nak(1000));
-    // A scripted delay holds only this order's reply; the state change above is already made.
+    // A delay holds only the reply; the state change above is already made.
     if (delay) setTimeout(send, delay);
     else void send();
   };

@@ -1,0 +1,133 @@
+import chalk from 'chalk';
+import { Command, Option } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { ScenarioError, UsageError } from '../errors.js';
+import { sweepValues, SUGGESTED_PARAMS } from '../experiment/params.js';
+import { runSweep } from '../experiment/sweep.js';
+import { plainProgress } from '../report/progress-lines.js';
+import { renderSweepChart, renderSweepTable, writeSweepFiles } from '../report/sweep-output.js';
+import { parseScenario, type ScenarioOverrides } from '../scenario/load.js';
+import { EXIT } from './exit-codes.js';
+import { positiveInt, positiveNumber } from './options.js';
+
+interface SweepFlags {
+  param?: string;
+  values?: number[];
+  from?: number;
+  to?: number;
+  step?: number;
+  orders?: number;
+  rate?: number;
+  natsUrl?: string;
+  csv?: string;
+  json?: string;
+  strict?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+}
+
+function numberList(value: string): number[] {
+  const values = value.split(',').map((v) => Number(v.trim()));
+  if (values.some((v, i) => !Number.isFinite(v) || value.split(',')[i]?.trim() === '')) {
+    throw new UsageError(`--values: expected numbers separated by commas, got "${value}"`);
+  }
+  return values;
+}
+
+function finite(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`expected a number, got "${value}"`);
+  return n;
+}
+
+export function sweepCommand(): Command {
+  return new Command('sweep')
+    .description('Run a scenario once per value of one parameter, each with fresh state and the same seed; compare the confirmed share with a 95% interval and the model.')
+    .argument('<scenario>', 'scenario YAML file')
+    .option('--param <key>', `the scenario key to sweep, e.g. ${SUGGESTED_PARAMS.slice(0, 3).join(', ')}`)
+    .option('--values <list>', 'comma-separated values, e.g. 0,0.25,0.5,0.75,1', numberList)
+    .option('--from <n>', 'first value (with --to and --step)', finite)
+    .option('--to <n>', 'last value', finite)
+    .option('--step <n>', 'step between values', finite)
+    .option('--orders <n>', 'override orders.count at every point', positiveInt)
+    .option('--rate <n>', 'override orders.rate at every point', positiveNumber)
+    .addOption(new Option('--nats-url <url>', 'use this NATS server instead of starting one').env('NATS_URL'))
+    .option('--csv <file>', 'write one CSV row per point')
+    .option('--json <file>', 'write one JSON object per point')
+    .option('--strict', 'also exit 1 when a point’s interval misses the expected share', false)
+    .option('-q, --quiet', 'print only the table and chart', false)
+    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ saga-sim sweep scenarios/mixed-90.yaml --param payment.successRate --from 0 --to 1 --step 0.1 --orders 2000
+  $ saga-sim sweep scenarios/mixed-90.yaml --param stock.demandMultiple --values 0.25,0.5,1,2 --csv stock.csv
+  $ saga-sim sweep scenarios/sweep-success-rate.yaml --json sweep.json --strict
+
+Parameters: any numeric scenario key (dotted), or stock.demandMultiple (stock as a multiple of the
+expected demand per product). Suggested: ${SUGGESTED_PARAMS.join(', ')}.
+
+Exit codes: 0 all points passed · 1 a point broke an invariant (or, with --strict, missed the
+expected share) · 2 usage or scenario error · 3 infrastructure error · 130 interrupted`,
+    )
+    .action(async (file: string, flags: SweepFlags) => {
+      process.exitCode = await sweepAction(file, flags);
+    });
+}
+
+async function sweepAction(file: string, flags: SweepFlags): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new ScenarioError(`${file}: ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(cause)}`, file, undefined, undefined, { cause });
+  }
+  const overrides: ScenarioOverrides = {};
+  if (flags.orders !== undefined) overrides['orders.count'] = flags.orders;
+  if (flags.rate !== undefined) overrides['orders.rate'] = flags.rate;
+  const declared = parseScenario(text, file, overrides).sweep;
+  const param = flags.param ?? declared?.param;
+  if (!param) throw new UsageError('name the parameter with --param (or a sweep: section in the scenario)');
+  const range = flags.values || flags.from !== undefined ? flags : flags.param ? flags : declared ?? {};
+  if (!range.values && (range.from === undefined || range.to === undefined || range.step === undefined)) {
+    throw new UsageError('give --values, or --from, --to and --step');
+  }
+  const spec = { param, values: sweepValues(range) };
+
+  chalk.level = flags.color !== false && !process.env.NO_COLOR && process.stdout.isTTY ? chalk.level || 1 : 0;
+  const paint = { ok: chalk.green, bad: chalk.red.bold, dim: chalk.dim, bold: chalk.bold };
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const points = await runSweep({
+      text,
+      file,
+      overrides,
+      spec,
+      natsUrl: flags.natsUrl,
+      simulatedPayment: process.env.USE_SIMULATED_PAYMENT !== 'false',
+      signal: abort.signal,
+      onPointStart: (index, value) => {
+        if (flags.quiet) return undefined;
+        log(`point ${index + 1}/${spec.values.length}: ${param} = ${value}`);
+        return plainProgress((line) => log(`  ${line}`));
+      },
+      onPoint: (p, index) => {
+        if (flags.quiet) return;
+        const expected = p.expected === null ? 'no model' : `expected ${p.expected.toFixed(3)}`;
+        log(`point ${index + 1}/${spec.values.length}: ${param} = ${p.value}: confirmed ${p.confirmed}/${p.orders} = ${p.share.confirmed.toFixed(3)} [${p.ci[0].toFixed(3)}, ${p.ci[1].toFixed(3)}], ${expected}${p.flagged ? ' (outside)' : ''}, invariants ${p.invariantsPassed ? 'pass' : 'FAIL'}`);
+      },
+    });
+    await writeSweepFiles(points, { csv: flags.csv, json: flags.json });
+    process.stdout.write(`${renderSweepTable(points, paint)}\n\n${renderSweepChart(points)}\n`);
+    const broken = points.filter((p) => !p.invariantsPassed).length;
+    const flagged = points.filter((p) => p.flagged).length;
+    process.stdout.write(`\n${points.length} points · ${broken} broke an invariant · ${flagged} outside the expected share${flags.strict ? ' (strict)' : ''}\n`);
+    return broken > 0 || (flags.strict && flagged > 0) ? EXIT.failed : EXIT.ok;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
