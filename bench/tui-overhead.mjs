@@ -16,7 +16,8 @@ function run(mode, i) {
   const report = join(dir, `${mode}-${i}.json`);
   if (mode === 'tui') {
     const command = `stty cols 120 rows 45; exec node ${args(report).join(' ')}`;
-    execFileSync('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'ignore', 'inherit'], env: { ...process.env, TERM: 'xterm-256color' } });
+    const { CI: _ci, ...env } = process.env; // the dashboard is off under CI
+    execFileSync('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'ignore', 'inherit'], env: { ...env, TERM: 'xterm-256color' } });
   } else {
     execFileSync(process.execPath, [...args(report), '--no-tui', '--quiet'], { stdio: 'ignore' });
   }

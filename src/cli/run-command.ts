@@ -119,7 +119,10 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
     thresholds,
     signal: abort.signal,
   });
-  const tui = flags.tui !== false && !flags.quiet && process.stdout.isTTY === true && process.stdin.isTTY === true;
+  // In CI (CI set, as CI services do) plain lines are the right output even on a pseudo-terminal;
+  // Ink would also hold back every frame but the last there.
+  const inCi = process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI);
+  const tui = flags.tui !== false && !flags.quiet && !inCi && process.stdout.isTTY === true && process.stdin.isTTY === true;
   const dashboard = tui ? mountDashboard(engine, () => abort.abort()) : undefined;
   if (!tui && !flags.quiet) engine.subscribe(plainProgress((line) => process.stderr.write(`${line}\n`)));
 
