@@ -134,8 +134,11 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
       engine.stopLoad();
     } else abort.abort();
   };
+  // The terminal went away (or tmux kill-session): nobody can see a drain, so abort and clean up.
+  const onSighup = () => abort.abort();
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  process.on('SIGHUP', onSighup);
   try {
     const report = await engine.run().finally(() => dashboard?.close());
     if (flags.report) await writeJsonReport(flags.report, report);
@@ -149,5 +152,6 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
     dashboard?.close();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    process.off('SIGHUP', onSighup);
   }
 }

@@ -100,7 +100,7 @@ async function sweepAction(file: string, flags: SweepFlags): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const abort = new AbortController();
   const onSigint = () => abort.abort();
-  process.once('SIGINT', onSigint);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, onSigint);
   try {
     const points = await runSweep({
       text,
@@ -128,6 +128,6 @@ async function sweepAction(file: string, flags: SweepFlags): Promise<number> {
     process.stdout.write(`\n${points.length} points · ${broken} broke an invariant · ${flagged} outside the expected share${flags.strict ? ' (strict)' : ''}\n`);
     return broken > 0 || (flags.strict && flagged > 0) ? EXIT.failed : EXIT.ok;
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(signal, onSigint);
   }
 }

@@ -14,7 +14,7 @@ export interface RecentEvent {
 export interface LatencyLadders {
   /** From intended send to terminal event (coordinated-omission corrected). */
   corrected: LatencySummary;
-  /** From actual send to terminal event. */
+  /** From the order's actual entry into the saga (order.created.v1) to terminal event. */
   uncorrected: LatencySummary;
   confirmed: LatencySummary;
   cancelled: LatencySummary;
@@ -119,7 +119,9 @@ export class OutcomeTracker {
     if (!saga) return;
     const corrected = seen.at - saga.intendedAt;
     recordMs(this.corrected, corrected);
-    recordMs(this.uncorrected, seen.at - saga.sentAt);
+    // Uncorrected starts when the order actually entered the saga (order.created.v1 published),
+    // as a client that times from a late send would: waiting to get in is not counted.
+    recordMs(this.uncorrected, seen.at - (saga.createdAt ?? saga.sentAt));
     if (seen.type === 'order.confirmed.v1') recordMs(this.byOutcome.confirmed, corrected);
     if (seen.type === 'order.cancelled.v1') recordMs(this.byOutcome.cancelled, corrected);
     this.inFlight.delete(seen.orderId);

@@ -95,6 +95,7 @@ export class RunEngine {
   async run(): Promise<Report> {
     const { scenario, signal } = this.options;
     const cleanups: (() => Promise<unknown>)[] = [];
+    const cpuAtStart = process.cpuUsage();
     let crash: ServiceCrashedError | undefined;
     const abort = new AbortController();
     const onAbort = () => abort.abort();
@@ -203,6 +204,15 @@ export class RunEngine {
       cleanups.unshift(async () => clearInterval(ticker));
 
       const orderWorker = workers.get('order') as ServiceWorker;
+      const faultsApplied: Report['faults'] = [];
+      for (const fault of scenario.faults) {
+        const timer = setTimeout(() => {
+          workers.get(fault.stall)?.send({ type: 'stall', ms: fault.for });
+          faultsApplied.push({ kind: 'stall', service: fault.stall, atMs: fault.at, forMs: fault.for, appliedAtMs: Math.round(now() - startedAt) });
+          this.emit({ type: 'warning', message: `fault: ${fault.stall} stalled for ${fault.for} ms` });
+        }, Math.max(0, startedAt + START_LEAD_MS + fault.at - now()));
+        cleanups.unshift(async () => clearTimeout(timer));
+      }
       const loadStart = startedAt + START_LEAD_MS;
       abort.signal.addEventListener('abort', () => this.load?.wake(), { once: true });
       this.load = startLoadLoop({
@@ -245,6 +255,8 @@ export class RunEngine {
         services: Object.fromEntries([...workers].map(([n, w]) => [n, w.stats])) as Report['services'],
         thresholds: [...scenario.thresholds, ...(this.options.thresholds ?? [])],
         load: this.load.stats(),
+        faults: faultsApplied,
+        cpuAtStart,
       });
       this.enter('done');
       this.emit({ type: 'done', report });

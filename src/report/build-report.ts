@@ -25,6 +25,9 @@ export interface ReportParts {
   services: Report['services'];
   thresholds: readonly Threshold[];
   load: { late: number; maxLagMs: number };
+  faults: Report['faults'];
+  /** process.cpuUsage() when the run started. */
+  cpuAtStart: NodeJS.CpuUsage;
 }
 
 /** Assembles the report, then judges it: invariants, scripted expectations and thresholds. */
@@ -77,6 +80,11 @@ export function buildReport(p: ReportParts): Report {
       steps: ladders.steps,
     },
     load: { lateSends: p.load.late, maxLagMs: Math.round(p.load.maxLagMs * 1000) / 1000 },
+    faults: p.faults,
+    process: {
+      cpuSeconds: round((({ user, system }) => (user + system) / 1e6)(process.cpuUsage(p.cpuAtStart)), 2),
+      maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    },
     throughput: { sagasPerSecond: round(finished / seconds, 1), offeredPerSecond: scenario.orders.rate },
     events: {
       byType: eventCounts((t) => book.count(t)),

@@ -39,7 +39,7 @@ export interface Report {
   latency: {
     /** From each order's intended send time to its terminal event (coordinated-omission corrected). */
     ms: LatencySummary;
-    /** From the actual send time; hides generator stalls, shown for comparison. */
+    /** From when the order actually entered the saga (order.created.v1 published): hides waits to get in. */
     uncorrectedMs: LatencySummary;
     /** Corrected latency of the sagas that ended CONFIRMED, and of those that ended CANCELLED. */
     confirmedMs: LatencySummary;
@@ -47,6 +47,10 @@ export interface Report {
     /** order.created.v1 → payment decision, → inventory decision; last decision → compensation event. */
     steps: { payment: LatencySummary; inventory: LatencySummary; compensation: LatencySummary };
   };
+  /** The saga-sim process (main thread and the three service workers; nats-server not included). */
+  process: { cpuSeconds: number; maxRssMb: number };
+  /** Faults injected, with when they took effect (ms from the run's start). */
+  faults: { kind: 'stall'; service: string; atMs: number; forMs: number; appliedAtMs: number }[];
   /** The load generator: sends more than 10 ms behind schedule, and the worst lag. */
   load: { lateSends: number; maxLagMs: number };
   throughput: { sagasPerSecond: number; offeredPerSecond: number };

@@ -55,7 +55,7 @@ export function renderSummary(report: Report, paint: Paint = NO_PAINT, reportPat
     `latency      ${latencyLine(report.latency.ms)}  (from intended send)`,
     `             ${latencyLine(report.latency.uncorrectedMs)}  (uncorrected)`,
     `throughput   ${report.throughput.sagasPerSecond} sagas/s (offered ${report.throughput.offeredPerSecond}/s) · ${report.durationSeconds}s`,
-    `dead letters ${report.events.deadLetters}`,
+    `dead letters ${report.events.deadLetters} · late sends ${report.load.lateSends} · cpu ${report.process.cpuSeconds}s · max rss ${report.process.maxRssMb} MB`,
     'invariants',
     ...report.invariants.map((i) => `  ${mark(i.passed, paint)}  ${i.name}${i.passed ? '' : ` — ${i.details}`}`),
     ...thresholdLines(report, paint),

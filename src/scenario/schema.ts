@@ -126,6 +126,17 @@ export const ScenarioSchema = z.strictObject({
       inventoryLatencyMs: z.number().nonnegative().default(0),
     })
     .default({ paymentLatencyMs: 0, inventoryLatencyMs: 0 }),
+  /** Faults injected during the run, at times from the first order. */
+  faults: z
+    .array(
+      z.strictObject({
+        /** Block this service's thread (a stalled consumer: nothing it holds moves). */
+        stall: z.enum(['order', 'payment', 'inventory']),
+        at: Duration,
+        for: Duration,
+      }),
+    )
+    .default([]),
   /** A parameter sweep for `saga-sim sweep` (flags override it). */
   sweep: z
     .strictObject({

@@ -42,6 +42,8 @@ export function emptyStats(): WorkerStats {
 export type ToWorker =
   | { type: 'place-orders'; orders: PlaceOrder[] }
   | { type: 'snapshot' }
+  /** Block the worker's thread this long: an injected stall. */
+  | { type: 'stall'; ms: number }
   | { type: 'stop' };
 
 /** Worker → main thread. */

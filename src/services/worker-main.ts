@@ -79,6 +79,14 @@ async function main(): Promise<void> {
       case 'snapshot':
         send({ type: 'snapshot', snapshot: service.snapshot() });
         return;
+      case 'stall': {
+        // Deliberately blocks the event loop: no message is handled, acked or published meanwhile.
+        const until = Date.now() + msg.ms;
+        while (Date.now() < until) {
+          // spin
+        }
+        return;
+      }
       case 'stop':
         clearInterval(timer);
         void messages
