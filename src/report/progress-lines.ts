@@ -10,6 +10,7 @@ export const DEFAULT_PROGRESS_INTERVAL_MS = 1000;
  */
 export function plainProgress(write: (line: string) => void, intervalMs = DEFAULT_PROGRESS_INTERVAL_MS): EngineListener {
   let lastAt = -Infinity;
+  let lastDone = 0;
   return (event) => {
     switch (event.type) {
       case 'broker': {
@@ -24,11 +25,15 @@ export function plainProgress(write: (line: string) => void, intervalMs = DEFAUL
       case 'snapshot': {
         const s = event.snapshot;
         if (s.elapsedMs - lastAt < intervalMs) return;
+        // The rate since the previous line: one snapshot's 100 ms window is too bursty to print.
+        const done = s.confirmed + s.cancelled + s.failed;
+        const rate = Number.isFinite(lastAt) ? ((done - lastDone) * 1000) / (s.elapsedMs - lastAt) : s.currentRate;
         lastAt = s.elapsedMs;
+        lastDone = done;
         const total = Number.isFinite(s.planned) ? `/${s.planned}` : '';
         write(
           `[${(s.elapsedMs / 1000).toFixed(1).padStart(6)}s] ${s.phase.padEnd(9)} sent ${s.sent}${total} · in flight ${s.inFlight} · ` +
-            `confirmed ${s.confirmed} · cancelled ${s.cancelled} · failed ${s.failed} · ${Math.round(s.currentRate)} sagas/s · ` +
+            `confirmed ${s.confirmed} · cancelled ${s.cancelled} · failed ${s.failed} · ${Math.round(rate)} sagas/s · ` +
             `late ${s.lateSends}${s.paused ? ' · PAUSED' : ''} · ${latencyLine(s.latency.corrected)}`,
         );
         return;
