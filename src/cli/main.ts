@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { SagaSimError } from '../errors.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+import { benchCommand } from './bench-command.js';
 import { initCommand } from './init-command.js';
 import { runCommand } from './run-command.js';
 import { sweepCommand } from './sweep-command.js';
@@ -16,8 +17,8 @@ export function buildProgram(): Command {
     .option('--debug', 'print stack traces for errors')
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', `\nExamples:\n  $ saga-sim run scenarios/mixed-90.yaml\n  $ saga-sim sweep scenarios/mixed-90.yaml --param payment.successRate --from 0 --to 1 --step 0.1\n  $ saga-sim validate scenarios/*.yaml\n  $ saga-sim init my-scenario.yaml\n  $ saga-sim run --help\n${EXIT_CODES_HELP}`);
-  for (const command of [runCommand(), sweepCommand(), validateCommand(), initCommand()]) program.addCommand(command.exitOverride());
+    .addHelpText('after', `\nExamples:\n  $ saga-sim run scenarios/mixed-90.yaml\n  $ saga-sim bench scenarios/happy-path.yaml --rate 1000 --duration 30s\n  $ saga-sim sweep scenarios/mixed-90.yaml --param payment.successRate --from 0 --to 1 --step 0.1\n  $ saga-sim validate scenarios/*.yaml\n  $ saga-sim init my-scenario.yaml\n  $ saga-sim run --help\n${EXIT_CODES_HELP}`);
+  for (const command of [runCommand(), benchCommand(), sweepCommand(), validateCommand(), initCommand()]) program.addCommand(command.exitOverride());
   return program;
 }
 

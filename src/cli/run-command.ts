@@ -1,17 +1,15 @@
 import { Command, Option } from 'commander';
-import chalk from 'chalk';
 import { UsageError } from '../errors.js';
 import { RunEngine } from '../engine/run.js';
-import { plainProgress } from '../report/progress-lines.js';
-import { mountDashboard } from '../tui/mount.js';
 import { writeJunit } from '../report/junit.js';
 import { writeMarkdown } from '../report/markdown.js';
 import { writeJsonReport } from '../report/report.js';
 import { METRICS, parseThreshold } from '../verify/thresholds.js';
-import { renderSummary, type Paint } from '../report/summary-text.js';
+import { renderSummary } from '../report/summary-text.js';
 import { loadScenarioFile, type ScenarioOverrides } from '../scenario/load.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { duration, integer, positiveInt, positiveNumber, share } from './options.js';
+import { paintFor, simulatedPayment, watchRun } from './watch-run.js';
 
 export interface RunFlags {
   natsUrl?: string;
@@ -93,10 +91,6 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
   if (flags.duration !== undefined) overrides['orders.duration'] = flags.duration;
   if (flags.successRate !== undefined) overrides['payment.successRate'] = flags.successRate;
   if (flags.topology !== undefined) overrides.topology = flags.topology;
-  const simulated = process.env.USE_SIMULATED_PAYMENT;
-  if (simulated !== undefined && !['true', 'false'].includes(simulated)) {
-    throw new UsageError(`USE_SIMULATED_PAYMENT must be "true" or "false", got "${simulated}"`);
-  }
   const thresholds = (flags.threshold ?? []).map((expression) => {
     try {
       return parseThreshold(expression);
@@ -106,52 +100,22 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
   });
   const scenario = await loadScenarioFile(file, overrides);
 
-  const useColor = flags.color !== false && !process.env.NO_COLOR && process.stdout.isTTY === true;
-  chalk.level = useColor ? chalk.level || 1 : 0;
-  const paint: Paint = { ok: chalk.green, bad: chalk.red.bold, dim: chalk.dim, bold: chalk.bold };
-
+  const paint = paintFor(flags);
   const abort = new AbortController();
   const engine = new RunEngine({
     scenario,
     natsUrl: flags.natsUrl,
     keep: flags.keep,
-    simulatedPayment: simulated !== 'false',
+    simulatedPayment: simulatedPayment(),
     thresholds,
     signal: abort.signal,
   });
-  // In CI (CI set, as CI services do) plain lines are the right output even on a pseudo-terminal;
-  // Ink would also hold back every frame but the last there.
-  const inCi = process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI);
-  const tui = flags.tui !== false && !flags.quiet && !inCi && process.stdout.isTTY === true && process.stdin.isTTY === true;
-  const dashboard = tui ? mountDashboard(engine, () => abort.abort()) : undefined;
-  if (!tui && !flags.quiet) engine.subscribe(plainProgress((line) => process.stderr.write(`${line}\n`)));
-
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      if (!tui) process.stderr.write('stopping the load and draining sagas in flight (Ctrl-C again to abort)\n');
-      engine.stopLoad();
-    } else abort.abort();
-  };
-  // The terminal went away (or tmux kill-session): nobody can see a drain, so abort and clean up.
-  const onSighup = () => abort.abort();
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  process.on('SIGHUP', onSighup);
-  try {
-    const report = await engine.run().finally(() => dashboard?.close());
-    if (flags.report) await writeJsonReport(flags.report, report);
-    if (flags.junit) await writeJunit(flags.junit, report);
-    if (flags.summary) await writeMarkdown(flags.summary, report);
-    if (process.env.GITHUB_STEP_SUMMARY) await writeMarkdown(process.env.GITHUB_STEP_SUMMARY, report, true);
-    process.stdout.write(`${renderSummary(report, paint, flags.report)}\n`);
-    if (report.interrupted) return EXIT.interrupted;
-    return report.passed ? EXIT.ok : EXIT.failed;
-  } finally {
-    dashboard?.close();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-    process.off('SIGHUP', onSighup);
-  }
+  const report = await watchRun(engine, abort, flags);
+  if (flags.report) await writeJsonReport(flags.report, report);
+  if (flags.junit) await writeJunit(flags.junit, report);
+  if (flags.summary) await writeMarkdown(flags.summary, report);
+  if (process.env.GITHUB_STEP_SUMMARY) await writeMarkdown(process.env.GITHUB_STEP_SUMMARY, report, true);
+  process.stdout.write(`${renderSummary(report, paint, flags.report)}\n`);
+  if (report.interrupted) return EXIT.interrupted;
+  return report.passed ? EXIT.ok : EXIT.failed;
 }

@@ -4,12 +4,13 @@ import { DEAD_LETTER_STREAM, EVENTS_STREAM } from '../broker/streams.js';
 import { decodeEvent } from '../events/codec.js';
 import { isTerminalType, type EventType } from '../events/subjects.js';
 import { TraceBook } from '../verify/trace.js';
+import { now } from './clock.js';
 
 export interface TerminalSeen {
   orderId: string;
   type: EventType;
   reason?: string;
-  /** Epoch ms at which the observer received it. */
+  /** Epoch ms (sub-millisecond, from the same clock as intended send times) at which the observer received it. */
   at: number;
 }
 
@@ -47,7 +48,7 @@ export class StreamObserver {
         }
         if (!this.book.record(event)) continue;
         const reason = event.type === 'order.cancelled.v1' ? event.payload.reason : undefined;
-        this.onEvent({ orderId: event.orderId, type: event.type, reason, at: Date.now() }, isTerminalType(event.type));
+        this.onEvent({ orderId: event.orderId, type: event.type, reason, at: now() }, isTerminalType(event.type));
       }
     })();
     void (async () => {

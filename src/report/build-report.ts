@@ -1,6 +1,7 @@
 import type { BrokerInfo } from '../engine/events.js';
 import type { StreamObserver } from '../engine/observer.js';
 import type { OutcomeTracker } from '../engine/outcomes.js';
+import { encodeHistogram } from '../metrics/histogram.js';
 import type { Scenario } from '../scenario/schema.js';
 import { scriptedOrderId } from '../scenario/schema.js';
 import type { ServiceSnapshot, ServiceName } from '../services/service.js';
@@ -78,6 +79,7 @@ export function buildReport(p: ReportParts): Report {
       confirmedMs: ladders.confirmed,
       cancelledMs: ladders.cancelled,
       steps: ladders.steps,
+      hdr: { corrected: encodeHistogram(outcomes.corrected), uncorrected: encodeHistogram(outcomes.uncorrected) },
     },
     load: { lateSends: p.load.late, maxLagMs: Math.round(p.load.maxLagMs * 1000) / 1000 },
     faults: p.faults,

@@ -46,6 +46,8 @@ export interface Report {
     cancelledMs: LatencySummary;
     /** order.created.v1 → payment decision, → inventory decision; last decision → compensation event. */
     steps: { payment: LatencySummary; inventory: LatencySummary; compensation: LatencySummary };
+    /** The corrected and uncorrected histograms, HdrHistogram's compressed base64 encoding (values in µs). */
+    hdr: { corrected: string; uncorrected: string };
   };
   /** The saga-sim process (main thread and the three service workers; nats-server not included). */
   process: { cpuSeconds: number; maxRssMb: number };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RunEngine } from '../../src/engine/run.js';
+import { decodeHistogram } from '../../src/metrics/histogram.js';
 import { scenario } from '../helpers/nats.js';
 
 describe('measurement', () => {
@@ -20,6 +21,14 @@ describe('measurement', () => {
     // together after the stall queues a little.
     expect(uncorrected.p99).toBeLessThan(400);
     expect(uncorrected.p99).toBeLessThan(corrected.p99 / 3);
+  });
+
+  it('latencies keep microsecond resolution (arrivals are not stamped in whole milliseconds)', async () => {
+    const report = await new RunEngine({ scenario: scenario('name: resolution\nseed: 33\norders: { count: 300, rate: 300 }\n') }).run();
+    const h = decodeHistogram(report.latency.hdr.uncorrected);
+    const values = [10, 20, 30, 40, 50, 60, 70, 80, 90].map((p) => h.getValueAtPercentile(p));
+    // Stamped with Date.now(), every one of these would sit within a few µs of a whole millisecond.
+    expect(values.filter((us) => us % 1000 > 20 && us % 1000 < 980).length).toBeGreaterThanOrEqual(3);
   });
 
   it('a fixed-rate run of 10 s at R orders/s sends R×10 ± 1%', async () => {

@@ -1,0 +1,113 @@
+import { Command, Option } from 'commander';
+import { readFile, writeFile } from 'node:fs/promises';
+import { startEmbeddedServer, type EmbeddedServer } from '../broker/embedded-server.js';
+import { RunEngine } from '../engine/run.js';
+import { ScenarioError, UsageError } from '../errors.js';
+import { findMax, judge } from '../experiment/find-max.js';
+import { renderBench, renderCurve, writeHgrm } from '../report/bench-output.js';
+import { parseScenario, type ScenarioOverrides } from '../scenario/load.js';
+import { parseThreshold, type Threshold } from '../verify/thresholds.js';
+import { EXIT } from './exit-codes.js';
+import { duration, positiveNumber } from './options.js';
+import { paintFor, simulatedPayment, watchRun } from './watch-run.js';
+
+interface BenchFlags {
+  rate?: number;
+  duration: string;
+  findMax?: boolean;
+  slo?: string;
+  topology?: 'parallel' | 'sequential';
+  natsUrl?: string;
+  json?: string;
+  hgrm?: string;
+  quiet?: boolean;
+  color?: boolean;
+  tui?: boolean;
+}
+
+export const DEFAULT_BENCH_RATE = 500;
+
+export function benchCommand(): Command {
+  return new Command('bench')
+    .description('Measure: a fixed-rate run reporting achieved sagas/s, corrected and uncorrected latency, CPU and RSS; or --find-max, the highest rate that holds an SLO.')
+    .argument('<scenario>', 'scenario YAML file (its order shape, catalogue and payment rate are used)')
+    .option('--rate <n>', `orders per second (the start rate with --find-max; default ${DEFAULT_BENCH_RATE})`, positiveNumber)
+    .option('--duration <d>', 'how long to place orders (per step with --find-max)', duration, '30s')
+    .option('--find-max', 'step the rate up (×1.5), then bisect, until the SLO breaks or achieved < 95% of offered', false)
+    .option('--slo <expr>', 'with --find-max, e.g. "p99<20ms" (any threshold expression)')
+    .addOption(new Option('--topology <t>', 'override the topology').choices(['parallel', 'sequential']))
+    .addOption(new Option('--nats-url <url>', 'use this NATS server instead of starting one').env('NATS_URL'))
+    .option('--json <file>', 'write the results (and the full report of a fixed-rate run) as JSON')
+    .option('--hgrm <file>', 'write the corrected latency distribution in HdrHistogram .hgrm format (ms)')
+    .option('-q, --quiet', 'print only the results', false)
+    .option('--no-tui', 'plain progress lines instead of the live dashboard')
+    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ saga-sim bench scenarios/happy-path.yaml --rate 1000 --duration 60s --json bench.json --hgrm bench.hgrm
+  $ saga-sim bench scenarios/happy-path.yaml --find-max --slo "p99<50ms" --duration 10s
+
+Exit codes: 0 measured (and, with --find-max, some rate was sustained) · 1 the run broke an invariant
+or no rate was sustained · 2 usage or scenario error · 3 infrastructure error · 130 interrupted`,
+    )
+    .action(async (file: string, flags: BenchFlags) => {
+      process.exitCode = await benchAction(file, flags);
+    });
+}
+
+async function benchAction(file: string, flags: BenchFlags): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new ScenarioError(`${file}: ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(cause)}`, file, undefined, undefined, { cause });
+  }
+  const slo = flags.slo ? parseSlo(flags.slo) : undefined;
+  if (slo && !flags.findMax) throw new UsageError('--slo goes with --find-max');
+  const base: ScenarioOverrides = { 'orders.count': undefined, 'orders.duration': flags.duration, script: [] };
+  if (flags.topology) base.topology = flags.topology;
+  const scenarioAt = (rate: number) => parseScenario(text, file, { ...base, 'orders.rate': rate });
+  const rate = flags.rate ?? DEFAULT_BENCH_RATE;
+  const paint = paintFor(flags);
+  const simulated = simulatedPayment();
+
+  if (!flags.findMax) {
+    const abort = new AbortController();
+    const engine = new RunEngine({ scenario: scenarioAt(rate), natsUrl: flags.natsUrl, simulatedPayment: simulated, signal: abort.signal });
+    const report = await watchRun(engine, abort, flags);
+    process.stdout.write(`${renderBench(report, rate)}\n`);
+    if (flags.json) await writeFile(flags.json, `${JSON.stringify({ mode: 'fixed-rate', rate, report }, null, 2)}\n`);
+    if (flags.hgrm) await writeHgrm(flags.hgrm, report);
+    if (report.interrupted) return EXIT.interrupted;
+    return report.passed ? EXIT.ok : EXIT.failed;
+  }
+
+  let server: EmbeddedServer | undefined;
+  const natsUrl = flags.natsUrl ?? (server = await startEmbeddedServer()).url;
+  try {
+    const { best, curve } = await findMax(rate, async (stepRate) => {
+      if (!flags.quiet) process.stderr.write(`trying ${stepRate}/s for ${flags.duration}…\n`);
+      const report = await new RunEngine({ scenario: scenarioAt(stepRate), natsUrl, simulatedPayment: simulated }).run();
+      const point = judge(stepRate, report, slo);
+      if (!flags.quiet) process.stderr.write(`  achieved ${point.achieved} sagas/s, p50 ${point.p50} ms, p99 ${point.p99} ms: ${point.sustained ? 'sustained' : `not sustained (${point.why})`}\n`);
+      return point;
+    });
+    process.stdout.write(`${paint.bold(`find-max: ${parseScenario(text, file, base).name}${slo ? `, SLO ${slo.expression}` : ''}`)}\n${renderCurve(curve, best)}\n`);
+    if (flags.json) await writeFile(flags.json, `${JSON.stringify({ mode: 'find-max', slo: slo?.expression ?? null, best: best ?? null, curve }, null, 2)}\n`);
+    return best ? EXIT.ok : EXIT.failed;
+  } finally {
+    await server?.stop();
+  }
+}
+
+/** "p99<20ms" is short for "latency.p99 < 20ms"; any threshold expression works. */
+function parseSlo(text: string): Threshold {
+  const expression = /^\s*p\d/.test(text) ? `latency.${text.trim()}` : text;
+  try {
+    return parseThreshold(expression);
+  } catch (error) {
+    throw new UsageError(`--slo: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { findMax, type CurvePoint } from './find-max.js';
+
+/** A system that sustains anything up to `limit`. */
+const system = (limit: number) => async (rate: number): Promise<CurvePoint> => ({
+  rate,
+  achieved: Math.min(rate, limit),
+  p50: 1,
+  p99: rate > limit ? 500 : 5,
+  sustained: rate <= limit,
+});
+
+describe('find-max', () => {
+  it('steps up ×1.5, then bisects between the last sustained and the first failed rate', async () => {
+    const { best, curve } = await findMax(100, system(1000));
+    expect(curve.map((p) => p.rate)).toEqual(expect.arrayContaining([100, 150, 225, 338, 507, 761, 1142]));
+    expect(best?.rate).toBeGreaterThanOrEqual(900);
+    expect(best?.rate).toBeLessThanOrEqual(1000);
+    expect(curve.filter((p) => !p.sustained).every((p) => p.rate > 1000)).toBe(true);
+  });
+
+  it('bisects below the start rate when the start already fails', async () => {
+    const { best } = await findMax(2000, system(1000));
+    expect(best?.rate).toBe(1000);
+  });
+
+  it('reports no best rate when nothing is sustained', async () => {
+    const { best, curve } = await findMax(200, system(0));
+    expect(best).toBeUndefined();
+    expect(curve.every((p) => !p.sustained)).toBe(true);
+  });
+});

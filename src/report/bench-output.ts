@@ -1,0 +1,38 @@
+import { writeFile } from 'node:fs/promises';
+import type { CurvePoint } from '../experiment/find-max.js';
+import { decodeHistogram, type LatencySummary } from '../metrics/histogram.js';
+import type { Report } from './report.js';
+
+const n = (v: number) => String(Math.round(v * 1000) / 1000);
+
+function ladderRow(label: string, l: LatencySummary): string {
+  return [label.padEnd(12), ...[l.p50, l.p90, l.p99, l.p999, l.p9999, l.max].map((v) => n(v).padStart(9))].join('');
+}
+
+/** The plain result table of a fixed-rate bench. */
+export function renderBench(report: Report, rate: number): string {
+  const cores = report.durationSeconds > 0 ? report.process.cpuSeconds / report.durationSeconds : 0;
+  return [
+    `bench: ${report.scenario.name} at ${rate}/s · ${report.delivery} · ${report.topology} · nats-server ${report.broker.version}`,
+    `achieved     ${report.throughput.sagasPerSecond} sagas/s (offered ${rate}/s) · ${report.orders.total} orders · ${report.orders.pending} pending · invariants ${report.invariants.every((i) => i.passed) ? 'pass' : 'FAIL'}`,
+    `late sends   ${report.load.lateSends} (max lag ${n(report.load.maxLagMs)} ms)`,
+    `latency ms         p50      p90      p99    p99.9   p99.99      max`,
+    ladderRow('corrected', report.latency.ms),
+    ladderRow('uncorrected', report.latency.uncorrectedMs),
+    `process      cpu ${report.process.cpuSeconds}s (${cores.toFixed(2)} cores) · max rss ${report.process.maxRssMb} MB (saga-sim; nats-server not included)`,
+  ].join('\n');
+}
+
+export function renderCurve(curve: readonly CurvePoint[], best: CurvePoint | undefined): string {
+  const rows = curve.map((p) => `${String(p.rate).padStart(8)}  ${n(p.achieved).padStart(9)}  ${n(p.p50).padStart(9)}  ${n(p.p99).padStart(9)}  ${p.sustained ? 'yes' : `no: ${p.why}`}`);
+  return [
+    '    rate   achieved    p50 ms    p99 ms  sustained',
+    ...rows,
+    best ? `highest sustained rate: ${best.rate}/s (achieved ${best.achieved} sagas/s, p99 ${n(best.p99)} ms)` : 'no rate was sustained; start lower with --rate',
+  ].join('\n');
+}
+
+/** HdrHistogram's percentile distribution text (values in ms), readable by its plotter. */
+export async function writeHgrm(file: string, report: Report): Promise<void> {
+  await writeFile(file, decodeHistogram(report.latency.hdr.corrected).outputPercentileDistribution(5, 1000));
+}

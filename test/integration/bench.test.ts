@@ -1,0 +1,39 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+
+const work = mkdtempSync(join(tmpdir(), 'saga-sim-bench-'));
+
+describe('saga-sim bench', () => {
+  it('a fixed-rate bench reports throughput, both latencies, CPU and RSS, and writes JSON and .hgrm', async () => {
+    const json = join(work, 'bench.json');
+    const hgrm = join(work, 'bench.hgrm');
+    const r = await cli(['bench', 'scenarios/happy-path.yaml', '--rate', '300', '--duration', '3s', '--json', json, '--hgrm', hgrm]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/achieved\s+[\d.]+ sagas\/s \(offered 300\/s\) · 900 orders · 0 pending · invariants pass/);
+    expect(r.stdout).toMatch(/^corrected(\s+[\d.]+){6}$/m);
+    expect(r.stdout).toMatch(/^uncorrected(\s+[\d.]+){6}$/m);
+    expect(r.stdout).toMatch(/cpu [\d.]+s \([\d.]+ cores\) · max rss \d+ MB/);
+    const result = JSON.parse(readFileSync(json, 'utf8'));
+    expect(result).toMatchObject({ mode: 'fixed-rate', rate: 300, report: { orders: { total: 900 } } });
+    const lines = readFileSync(hgrm, 'utf8').split('\n');
+    expect(lines[0]).toMatch(/Value\s+Percentile\s+TotalCount\s+1\/\(1-Percentile\)/);
+    expect(lines.find((l) => l.startsWith('#[Max'))).toMatch(/Total count\s+=\s+900/);
+  });
+
+  it('--find-max with an SLO no rate can meet exits 1 and says so', async () => {
+    const r = await cli(['bench', 'scenarios/happy-path.yaml', '--find-max', '--slo', 'p99<1us', '--rate', '200', '--duration', '1s']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('no rate was sustained');
+    expect(r.stdout).toMatch(/200\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+no: SLO latency\.p99<1us/);
+  });
+
+  it('--slo without --find-max, and a bad SLO, are usage errors', async () => {
+    expect((await cli(['bench', 'scenarios/happy-path.yaml', '--slo', 'p99<5ms'])).code).toBe(2);
+    const bad = await cli(['bench', 'scenarios/happy-path.yaml', '--find-max', '--slo', 'p98<5ms']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown metric "latency.p98"');
+  });
+});
