@@ -4,6 +4,12 @@ import { now } from './clock.js';
 
 /** A send this far behind its intended time counts as late (timer granularity alone is ~1 ms). */
 export const LATE_THRESHOLD_MS = 10;
+/**
+ * setTimeout cannot wake sooner than ~1 ms, so a wait shorter than this is done on setImmediate
+ * (yielding to I/O each turn). Only high rates wait that little; lower rates sleep on a timer and
+ * do not spin the main thread, which the services need on a small machine.
+ */
+export const FINE_WAIT_MS = 0.25;
 
 export interface LoadLoopOptions {
   rate: number;
@@ -49,13 +55,23 @@ export function startLoadLoop(options: LoadLoopOptions): LoadLoop {
   const stats: LoadStats = { sent: 0, rate: options.rate, paused: false, late: 0, maxLagMs: 0 };
   let anchor = { at: options.startAt, seq: 0 };
   let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
   let finish: () => void = () => undefined;
   let finished = false;
   const done = new Promise<void>((resolve) => (finish = resolve));
+  const cancel = () => {
+    clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
+  };
   const end = () => {
     finished = true;
-    clearTimeout(timer);
+    cancel();
     finish();
+  };
+  const schedule = () => {
+    const wait = intended(stats.sent) - now();
+    if (wait < FINE_WAIT_MS) immediate = setImmediate(tick);
+    else timer = setTimeout(tick, wait);
   };
   const intended = (seq: number) => slotTime(anchor.at, stats.rate, seq - anchor.seq);
 
@@ -79,7 +95,7 @@ export function startLoadLoop(options: LoadLoopOptions): LoadLoop {
       stats.sent = due;
     }
     if (stats.sent >= options.total) return end();
-    timer = setTimeout(tick, Math.max(0, intended(stats.sent) - now()));
+    schedule();
   };
   tick();
   return {
@@ -89,7 +105,7 @@ export function startLoadLoop(options: LoadLoopOptions): LoadLoop {
     pause() {
       if (finished || stats.paused) return;
       stats.paused = true;
-      clearTimeout(timer);
+      cancel();
     },
     resume() {
       if (finished || !stats.paused) return;
@@ -103,7 +119,7 @@ export function startLoadLoop(options: LoadLoopOptions): LoadLoop {
       anchor = { at: intended(stats.sent), seq: stats.sent };
       stats.rate = rate;
       if (!stats.paused) {
-        clearTimeout(timer);
+        cancel();
         tick();
       }
     },
