@@ -5,7 +5,8 @@
 // Usage: node bench/generator.mjs [rate=100000] [seconds=5] [repeats=3]
 import { buildCatalogue } from '../dist/load/catalogue.js';
 import { createOrderSource } from '../dist/load/order-source.js';
-import { startLoadLoop } from '../dist/engine/load-loop.js';
+import { startOpenLoop } from '../dist/engine/load-loop.js';
+import { arrivals } from '../dist/load/arrivals.js';
 import { now } from '../dist/engine/clock.js';
 import { createHistogram, recordMs, summarize } from '../dist/metrics/histogram.js';
 import { parseScenario } from '../dist/scenario/load.js';
@@ -20,9 +21,7 @@ for (let i = 0; i < repeats; i++) {
   const errors = createHistogram();
   let placed = 0;
   const startAt = now() + 5;
-  const loop = startLoadLoop({
-    rate,
-    total,
+  const loop = startOpenLoop(arrivals({ model: 'constant', rate }, 1), { count: total }, {
     startAt,
     next: source.next,
     stopped: () => false,

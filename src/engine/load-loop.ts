@@ -1,4 +1,4 @@
-import { slotTime } from '../load/constant-rate.js';
+import type { ArrivalProcess } from '../load/arrivals.js';
 import type { PlaceOrder } from '../services/order/logic.js';
 import { now } from './clock.js';
 
@@ -11,9 +11,14 @@ export const LATE_THRESHOLD_MS = 10;
  */
 export const FINE_WAIT_MS = 0.25;
 
-export interface LoadLoopOptions {
-  rate: number;
-  total: number;
+export interface LoadLimits {
+  /** Stop after this many orders (Infinity: no limit). */
+  count: number;
+  /** Stop once the schedule reaches this long after its start (pauses excluded). */
+  durationMs?: number;
+}
+
+interface LoopCallbacks {
   /** Epoch ms of the first intended send. */
   startAt: number;
   next(seq: number): PlaceOrder;
@@ -25,6 +30,7 @@ export interface LoadLoopOptions {
 
 export interface LoadStats {
   sent: number;
+  /** Current target rate (orders/s), after any scaling. */
   rate: number;
   paused: boolean;
   /** Sends more than LATE_THRESHOLD_MS behind schedule. */
@@ -41,24 +47,51 @@ export interface LoadLoop {
   wake(): void;
   pause(): void;
   resume(): void;
-  /** Changes the rate from the next order on; orders already due keep their intended times. */
-  setRate(rate: number): void;
+  /** Multiplies the rate from the next order on (closed loop: the concurrency). */
+  scale(factor: number): void;
+  /** Closed loop only: a saga finished, so another may start. */
+  finished?(at: number): void;
+}
+
+/** Shared bookkeeping of both loops: lateness, pause, completion. */
+function loopState(callbacks: LoopCallbacks) {
+  const stats: LoadStats = { sent: 0, rate: 0, paused: false, late: 0, maxLagMs: 0 };
+  let finish: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  return {
+    stats,
+    done,
+    finish,
+    /** Places a batch, counting late sends. */
+    place(orders: PlaceOrder[], intendedAt: number[], t: number) {
+      for (const at of intendedAt) {
+        const lag = t - at;
+        if (lag > LATE_THRESHOLD_MS) stats.late++;
+        if (lag > stats.maxLagMs) stats.maxLagMs = lag;
+      }
+      callbacks.place(orders, intendedAt, t);
+      stats.sent += orders.length;
+    },
+  };
 }
 
 /**
- * Places orders on a constant-rate schedule. When it falls behind it sends every due order in one
- * batch, keeping each order's intended time, so latency measured from it stays honest.
- * The schedule is anchored at (time, seq); a rate change or a resume re-anchors it, and a pause
- * is not counted as lateness because the user asked for it.
+ * Open loop: sends on the arrival process's schedule whether or not earlier sagas finished.
+ * When it falls behind it sends every due order in one batch, keeping each order's intended time,
+ * so latency measured from it stays honest. A pause is not counted as lateness: on resume the
+ * schedule restarts from now.
  */
-export function startLoadLoop(options: LoadLoopOptions): LoadLoop {
-  const stats: LoadStats = { sent: 0, rate: options.rate, paused: false, late: 0, maxLagMs: 0 };
-  let anchor = { at: options.startAt, seq: 0 };
+export function startOpenLoop(arrivals: ArrivalProcess, limits: LoadLimits, callbacks: LoopCallbacks): LoadLoop {
+  const s = loopState(callbacks);
+  let scale = 1;
+  let nextAt = callbacks.startAt;
+  let pausedMs = 0;
+  let pausedAt = 0;
+  let finished = false;
   let timer: NodeJS.Timeout | undefined;
   let immediate: NodeJS.Immediate | undefined;
-  let finish: () => void = () => undefined;
-  let finished = false;
-  const done = new Promise<void>((resolve) => (finish = resolve));
+  const elapsed = (at: number) => at - callbacks.startAt - pausedMs;
+  s.stats.rate = arrivals.rateAt(0);
   const cancel = () => {
     clearTimeout(timer);
     if (immediate) clearImmediate(immediate);
@@ -66,62 +99,107 @@ export function startLoadLoop(options: LoadLoopOptions): LoadLoop {
   const end = () => {
     finished = true;
     cancel();
-    finish();
+    s.finish();
   };
-  const schedule = () => {
-    const wait = intended(stats.sent) - now();
+  const exhausted = () => s.stats.sent >= limits.count || (limits.durationMs !== undefined && elapsed(nextAt) >= limits.durationMs);
+  const tick = () => {
+    if (callbacks.stopped()) return end();
+    if (s.stats.paused) return;
+    const t = now();
+    const orders: PlaceOrder[] = [];
+    const times: number[] = [];
+    while (nextAt <= t && !exhausted()) {
+      orders.push(callbacks.next(s.stats.sent + orders.length + 1));
+      times.push(nextAt);
+      nextAt += arrivals.gap(elapsed(nextAt), scale);
+      if (orders.length + s.stats.sent >= limits.count) break;
+    }
+    if (orders.length > 0) s.place(orders, times, t);
+    s.stats.rate = arrivals.rateAt(Math.max(0, elapsed(nextAt))) * scale;
+    if (exhausted()) return end();
+    const wait = nextAt - now();
     if (wait < FINE_WAIT_MS) immediate = setImmediate(tick);
     else timer = setTimeout(tick, wait);
   };
-  const intended = (seq: number) => slotTime(anchor.at, stats.rate, seq - anchor.seq);
-
-  const tick = () => {
-    if (options.stopped()) return end();
-    if (stats.paused) return;
-    const t = now();
-    const due = Math.min(options.total, anchor.seq + Math.floor(((t - anchor.at) * stats.rate) / 1000) + 1);
-    if (due > stats.sent) {
-      const orders: PlaceOrder[] = [];
-      const times: number[] = [];
-      for (let seq = stats.sent; seq < due; seq++) {
-        const at = intended(seq);
-        const lag = t - at;
-        if (lag > LATE_THRESHOLD_MS) stats.late++;
-        if (lag > stats.maxLagMs) stats.maxLagMs = lag;
-        orders.push(options.next(seq + 1));
-        times.push(at);
-      }
-      options.place(orders, times, t);
-      stats.sent = due;
-    }
-    if (stats.sent >= options.total) return end();
-    schedule();
-  };
   tick();
   return {
-    done,
-    stats: () => ({ ...stats }),
+    done: s.done,
+    stats: () => ({ ...s.stats }),
     wake: end,
     pause() {
-      if (finished || stats.paused) return;
-      stats.paused = true;
+      if (finished || s.stats.paused) return;
+      s.stats.paused = true;
+      pausedAt = now();
       cancel();
     },
     resume() {
-      if (finished || !stats.paused) return;
-      stats.paused = false;
-      anchor = { at: now(), seq: stats.sent };
+      if (finished || !s.stats.paused) return;
+      s.stats.paused = false;
+      const t = now();
+      pausedMs += t - pausedAt;
+      nextAt = Math.max(nextAt, t);
       tick();
     },
-    setRate(rate: number) {
-      if (finished || !(rate > 0)) return;
-      // The next order keeps the time the old rate gave it; later ones follow the new spacing.
-      anchor = { at: intended(stats.sent), seq: stats.sent };
-      stats.rate = rate;
-      if (!stats.paused) {
-        cancel();
-        tick();
-      }
+    scale(factor) {
+      if (finished || !(factor > 0)) return;
+      scale *= factor;
+      s.stats.rate *= factor;
+    },
+  };
+}
+
+/**
+ * Closed loop: `concurrency` sagas in flight; when one finishes, another starts after the think
+ * time. An order's intended time is the moment it was allowed to start, so a slow saga delays no
+ * one's measurement but its own.
+ */
+export function startClosedLoop(concurrency: number, thinkMs: number, limits: LoadLimits, callbacks: LoopCallbacks): LoadLoop {
+  const s = loopState(callbacks);
+  let slots = Math.max(1, Math.round(concurrency));
+  let inFlight = 0;
+  let finished = false;
+  const timers = new Set<NodeJS.Timeout>();
+  s.stats.rate = 0;
+  const end = () => {
+    finished = true;
+    for (const t of timers) clearTimeout(t);
+    s.finish();
+  };
+  const exhausted = (at: number) =>
+    s.stats.sent >= limits.count || (limits.durationMs !== undefined && at - callbacks.startAt >= limits.durationMs);
+  const fill = (intendedAt: number) => {
+    while (!finished && !s.stats.paused && inFlight < slots && !exhausted(intendedAt) && !callbacks.stopped()) {
+      inFlight++;
+      s.place([callbacks.next(s.stats.sent + 1)], [intendedAt], now());
+    }
+    if (inFlight === 0 && (exhausted(intendedAt) || callbacks.stopped())) end();
+  };
+  fill(callbacks.startAt);
+  return {
+    done: s.done,
+    stats: () => ({ ...s.stats, rate: slots }),
+    wake: end,
+    pause() {
+      s.stats.paused = true;
+    },
+    resume() {
+      s.stats.paused = false;
+      fill(now());
+    },
+    scale(factor) {
+      slots = Math.max(1, Math.round(slots * factor));
+      fill(now());
+    },
+    finished(at) {
+      if (finished) return;
+      inFlight = Math.max(0, inFlight - 1);
+      const startAt = at + thinkMs;
+      if (thinkMs <= 0) return fill(startAt);
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        fill(startAt);
+      }, thinkMs);
+      timers.add(timer);
     },
   };
 }

@@ -11,12 +11,14 @@ import { INVENTORY_CONSUMES } from '../services/inventory/logic.js';
 import { ORDER_CONSUMES } from '../services/order/logic.js';
 import { PAYMENT_CONSUMES } from '../services/payment/logic.js';
 import type { WorkerConfig } from '../services/protocol.js';
+import type { PlaceOrder } from '../services/order/logic.js';
 import { SERVICE_NAMES, type ServiceName, type ServiceSnapshot } from '../services/service.js';
 import { ServiceWorker } from '../services/worker-pool.js';
 import type { Threshold } from '../verify/thresholds.js';
 import { condition, now } from './clock.js';
 import type { BrokerInfo, ConnectionState, EngineEvent, EngineListener, Phase } from './events.js';
-import { startLoadLoop, type LoadLoop } from './load-loop.js';
+import { startClosedLoop, startOpenLoop, type LoadLoop } from './load-loop.js';
+import { loadPlan } from '../load/plan.js';
 import { StreamObserver } from './observer.js';
 import { OutcomeTracker } from './outcomes.js';
 
@@ -77,10 +79,9 @@ export class RunEngine {
     else load.pause();
   }
 
-  /** Multiplies the order rate (e.g. 1.1 for +10%). */
+  /** Multiplies the order rate (e.g. 1.1 for +10%); in a closed loop, the concurrency. */
   scaleRate(factor: number): void {
-    const load = this.load;
-    if (load) load.setRate(load.stats().rate * factor);
+    this.load?.scale(factor);
   }
 
   private emit(event: EngineEvent): void {
@@ -127,6 +128,7 @@ export class RunEngine {
       this.enter('provisioning');
       const catalogue = buildCatalogue(scenario);
       const source = createOrderSource(scenario, catalogue);
+      const plan = loadPlan(scenario, source.scriptedIds.length);
       const { filtered } = await provisionStreams(
         nc,
         SERVICE_NAMES.map((service) => ({ service, consumes: CONSUMES[service] })),
@@ -135,7 +137,7 @@ export class RunEngine {
 
       this.emit({
         type: 'start',
-        info: { scenario: scenario.name, seed: scenario.seed, topology: scenario.topology, delivery: 'jetstream', planned: source.total, rate: scenario.orders.rate },
+        info: { scenario: scenario.name, seed: scenario.seed, topology: scenario.topology, delivery: 'jetstream', planned: plan.planned, rate: scenario.orders.rate },
       });
       let connection: ConnectionState = 'connected';
       void (async () => {
@@ -146,7 +148,9 @@ export class RunEngine {
       const drained = condition(() => outcomes.finished.size >= sent);
       const observer = new StreamObserver((seen, terminal) => {
         outcomes.event(seen, terminal);
-        if (terminal) drained.poke();
+        if (!terminal) return;
+        this.load?.finished?.(seen.at);
+        drained.poke();
       }, new Set(source.scriptedIds));
       await observer.start(nc);
       cleanups.unshift(() => observer.stop());
@@ -179,7 +183,7 @@ export class RunEngine {
           snapshot: {
             phase: this.phase,
             elapsedMs: t - startedAt,
-            planned: source.total,
+            planned: Math.max(plan.planned, sent),
             sent,
             targetRate: load?.rate ?? scenario.orders.rate,
             sendRate: (sent - last.sent) / seconds,
@@ -215,18 +219,21 @@ export class RunEngine {
       }
       const loadStart = startedAt + START_LEAD_MS;
       abort.signal.addEventListener('abort', () => this.load?.wake(), { once: true });
-      this.load = startLoadLoop({
-        rate: scenario.orders.rate,
-        total: source.total,
+      const callbacks = {
         startAt: loadStart,
         next: source.next,
         stopped: () => this.loadStopped || abort.signal.aborted,
-        place: (orders, intendedAt, sentAt) => {
+        place: (orders: PlaceOrder[], intendedAt: number[], sentAt: number) => {
           orders.forEach((order, i) => outcomes.sent(order.orderId, intendedAt[i] as number, sentAt));
           orderWorker.placeOrders(orders);
           sent += orders.length;
         },
-      });
+      };
+      const limits = { count: plan.count, durationMs: plan.durationMs };
+      this.load =
+        plan.kind === 'open'
+          ? startOpenLoop(plan.arrivals, limits, callbacks)
+          : startClosedLoop(plan.concurrency, plan.thinkMs, limits, callbacks);
       await this.load.done;
       guard();
 

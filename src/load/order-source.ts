@@ -1,7 +1,6 @@
 import { ScenarioError } from '../errors.js';
 import type { PlaceOrder } from '../services/order/logic.js';
 import { scriptedOrderId, type Scenario, type ScriptedOrder } from '../scenario/schema.js';
-import { plannedCount } from './constant-rate.js';
 import type { Product } from './catalogue.js';
 import { createOrderFactory, orderIdFor } from './order-factory.js';
 
@@ -13,8 +12,6 @@ export interface ScriptOverrides {
 }
 
 export interface OrderSource {
-  /** Orders the run will place: the script's, then the generated ones (Infinity is not possible: see plannedTotal). */
-  total: number;
   /** The seq-th order, from 1. Scripted orders come first. */
   next(seq: number): PlaceOrder;
   /** The id of the seq-th order, without generating it. */
@@ -24,16 +21,16 @@ export interface OrderSource {
   overrides: ScriptOverrides;
 }
 
-/** Scripted orders first, then orders generated from the seed. Checks scripted products against the catalogue. */
+/**
+ * Scripted orders first, then orders generated from the seed; how many and when is the load
+ * plan's business. Checks scripted products against the catalogue.
+ */
 export function createOrderSource(scenario: Scenario, catalogue: readonly Product[]): OrderSource {
   const generate = createOrderFactory(scenario, catalogue);
   const products = new Map(catalogue.map((p) => [p.id, p]));
   const script = scenario.script;
   const scripted = script.map((entry, i) => toPlaceOrder(entry, i, scenario, products, () => generate(i + 1)));
-  const { count, duration, rate } = scenario.orders;
-  const generated = count === undefined && duration === undefined ? 0 : plannedCount({ rate, count, durationMs: duration });
   return {
-    total: scripted.length + generated,
     next: (seq) => scripted[seq - 1] ?? { ...generate(seq), orderId: orderIdFor(seq - scripted.length) },
     idOf: (seq) => scripted[seq - 1]?.orderId ?? orderIdFor(seq - scripted.length),
     scriptedIds: scripted.map((o) => o.orderId),

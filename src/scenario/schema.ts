@@ -95,6 +95,24 @@ export const ScenarioSchema = z.strictObject({
       duration: Duration.optional(),
     })
     .default({ rate: DEFAULT_RATE }),
+  /** How orders arrive; default: constant at orders.rate. */
+  load: z
+    .discriminatedUnion('model', [
+      z.strictObject({ model: z.literal('constant') }),
+      /** Exponential gaps with mean 1/orders.rate. */
+      z.strictObject({ model: z.literal('poisson') }),
+      /** k6 ramping-arrival-rate: linear from startRate to each stage's target in turn. */
+      z.strictObject({
+        model: z.literal('ramping'),
+        startRate: z.number().nonnegative().default(0),
+        stages: z.array(z.strictObject({ duration: Duration, target: z.number().nonnegative() })).min(1),
+      }),
+      /** `size` orders at once, every `every`. */
+      z.strictObject({ model: z.literal('burst'), size: z.number().int().positive(), every: Duration }),
+      /** `concurrency` sagas in flight; a new order when one ends, after `thinkTime`. */
+      z.strictObject({ model: z.literal('closed'), concurrency: z.number().int().positive(), thinkTime: Duration.default(0) }),
+    ])
+    .default({ model: 'constant' }),
   /** Explicit orders, placed before any generated ones. */
   script: z.array(ScriptedOrder).default([]),
   /** Pass/fail conditions over report metrics, e.g. "latency.p99 < 50ms". */
@@ -152,7 +170,7 @@ export const ScenarioSchema = z.strictObject({
     .optional(),
 })
   .superRefine((s, ctx) => {
-    if (s.orders.count === undefined && s.orders.duration === undefined && s.script.length === 0) {
+    if (s.orders.count === undefined && s.orders.duration === undefined && s.script.length === 0 && s.load.model !== 'ramping') {
       ctx.addIssue({ code: 'custom', path: ['orders'], message: 'set orders.count, or orders.rate with orders.duration, or a script' });
     }
     const seen = new Set<string>();

@@ -39,3 +39,33 @@ describe('measurement', () => {
     expect(report.orders.pending).toBe(0);
   }, 60_000);
 });
+
+describe('load models end to end', () => {
+  it('closed loop: never more sagas in flight than the concurrency, and every order finishes', async () => {
+    const engine = new RunEngine({
+      scenario: scenario('name: closed\nseed: 34\norders: { count: 300 }\nload: { model: closed, concurrency: 4, thinkTime: 1ms }\n'),
+      snapshotIntervalMs: 20,
+    });
+    let maxInFlight = 0;
+    engine.subscribe((e) => {
+      if (e.type === 'snapshot') maxInFlight = Math.max(maxInFlight, e.snapshot.inFlight);
+    });
+    const report = await engine.run();
+    expect(report.orders.total).toBe(300);
+    expect(report.passed).toBe(true);
+    expect(maxInFlight).toBeGreaterThan(0);
+    expect(maxInFlight).toBeLessThanOrEqual(4);
+  });
+
+  it('ramping and poisson runs place about the orders their rate integrates to', async () => {
+    const ramp = await new RunEngine({
+      scenario: scenario('name: ramp\nseed: 35\nload: { model: ramping, startRate: 0, stages: [{ duration: 2s, target: 200 }, { duration: 2s, target: 200 }] }\n'),
+    }).run();
+    expect(ramp.orders.total).toBeGreaterThan(570);
+    expect(ramp.orders.total).toBeLessThan(630);
+    const poisson = await new RunEngine({ scenario: scenario('name: poisson\nseed: 36\norders: { rate: 300, duration: 3s }\nload: { model: poisson }\n') }).run();
+    expect(poisson.orders.total).toBeGreaterThan(800);
+    expect(poisson.orders.total).toBeLessThan(1000);
+    expect(ramp.passed && poisson.passed).toBe(true);
+  });
+});

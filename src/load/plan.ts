@@ -1,0 +1,49 @@
+import type { Scenario } from '../scenario/schema.js';
+import { arrivals, totalDurationMs, type ArrivalProcess } from './arrivals.js';
+
+/** How a run places its orders: which loop, and when it stops. */
+export type LoadPlan =
+  | { kind: 'open'; arrivals: ArrivalProcess; count: number; durationMs?: number; planned: number }
+  | { kind: 'closed'; concurrency: number; thinkMs: number; count: number; durationMs?: number; planned: number };
+
+/**
+ * The scenario's load model with its limits. Scripted orders count towards `count`. A ramp with
+ * neither count nor duration runs for its stages' total time.
+ */
+export function loadPlan(scenario: Scenario, scriptCount: number): LoadPlan {
+  const { count, duration, rate } = scenario.orders;
+  const load = scenario.load;
+  const durationMs = duration ?? (load.model === 'ramping' && count === undefined ? totalDurationMs(stagesOf(load)) : undefined);
+  const limit = count !== undefined ? scriptCount + count : durationMs !== undefined ? Infinity : scriptCount;
+  const estimate = (meanRate: number) => (Number.isFinite(limit) ? limit : scriptCount + Math.round(((durationMs ?? 0) / 1000) * meanRate));
+  switch (load.model) {
+    case 'closed':
+      return { kind: 'closed', concurrency: load.concurrency, thinkMs: load.thinkTime, count: limit, durationMs, planned: estimate(rate) };
+    case 'ramping': {
+      const process = arrivals({ model: 'ramping', startRate: load.startRate, stages: stagesOf(load) }, scenario.seed);
+      const meanRate = meanRampRate(load.startRate, stagesOf(load));
+      return { kind: 'open', arrivals: process, count: limit, durationMs, planned: estimate(meanRate) };
+    }
+    case 'burst':
+      return { kind: 'open', arrivals: arrivals({ model: 'burst', size: load.size, everyMs: load.every }, scenario.seed), count: limit, durationMs, planned: estimate((load.size * 1000) / load.every) };
+    case 'poisson':
+      return { kind: 'open', arrivals: arrivals({ model: 'poisson', rate }, scenario.seed), count: limit, durationMs, planned: estimate(rate) };
+    case 'constant':
+      return { kind: 'open', arrivals: arrivals({ model: 'constant', rate }, scenario.seed), count: limit, durationMs, planned: estimate(rate) };
+  }
+}
+
+function stagesOf(load: { stages: readonly { duration: number; target: number }[] }) {
+  return load.stages.map((s) => ({ durationMs: s.duration, target: s.target }));
+}
+
+function meanRampRate(startRate: number, stages: readonly { durationMs: number; target: number }[]): number {
+  let from = startRate;
+  let area = 0;
+  for (const s of stages) {
+    area += ((from + s.target) / 2) * s.durationMs;
+    from = s.target;
+  }
+  const total = totalDurationMs(stages);
+  return total === 0 ? 0 : area / total;
+}
