@@ -5,6 +5,7 @@ import { RunEngine } from '../engine/run.js';
 import { ScenarioError, UsageError } from '../errors.js';
 import { findMax, judge } from '../experiment/find-max.js';
 import { renderBench, renderCurve, writeHgrm } from '../report/bench-output.js';
+import { parseDuration } from '../scenario/duration.js';
 import { parseScenario, type ScenarioOverrides } from '../scenario/load.js';
 import { parseThreshold, type Threshold } from '../verify/thresholds.js';
 import { EXIT } from './exit-codes.js';
@@ -14,6 +15,7 @@ import { paintFor, simulatedPayment, watchRun } from './watch-run.js';
 interface BenchFlags {
   rate?: number;
   duration: string;
+  warmup: string;
   findMax?: boolean;
   slo?: string;
   topology?: 'parallel' | 'sequential';
@@ -33,6 +35,7 @@ export function benchCommand(): Command {
     .argument('<scenario>', 'scenario YAML file (its order shape, catalogue and payment rate are used)')
     .option('--rate <n>', `orders per second (the start rate with --find-max; default ${DEFAULT_BENCH_RATE})`, positiveNumber)
     .option('--duration <d>', 'how long to place orders (per step with --find-max)', duration, '30s')
+    .option('--warmup <d>', 'orders intended in this first stretch count for outcomes but not latency (JIT and consumers warming up)', duration, '2s')
     .option('--find-max', 'step the rate up (×1.5), then bisect, until the SLO breaks or achieved < 95% of offered', false)
     .option('--slo <expr>', 'with --find-max, e.g. "p99<20ms" (any threshold expression)')
     .addOption(new Option('--topology <t>', 'override the topology').choices(['parallel', 'sequential']))
@@ -66,6 +69,7 @@ async function benchAction(file: string, flags: BenchFlags): Promise<number> {
   }
   const slo = flags.slo ? parseSlo(flags.slo) : undefined;
   if (slo && !flags.findMax) throw new UsageError('--slo goes with --find-max');
+  const warmupMs = parseDuration(flags.warmup) ?? 0;
   const base: ScenarioOverrides = { 'orders.count': undefined, 'orders.duration': flags.duration, script: [] };
   if (flags.topology) base.topology = flags.topology;
   const scenarioAt = (rate: number) => parseScenario(text, file, { ...base, 'orders.rate': rate });
@@ -75,7 +79,7 @@ async function benchAction(file: string, flags: BenchFlags): Promise<number> {
 
   if (!flags.findMax) {
     const abort = new AbortController();
-    const engine = new RunEngine({ scenario: scenarioAt(rate), natsUrl: flags.natsUrl, simulatedPayment: simulated, signal: abort.signal });
+    const engine = new RunEngine({ scenario: scenarioAt(rate), natsUrl: flags.natsUrl, simulatedPayment: simulated, warmupMs, signal: abort.signal });
     const report = await watchRun(engine, abort, flags);
     process.stdout.write(`${renderBench(report, rate)}\n`);
     if (flags.json) await writeFile(flags.json, `${JSON.stringify({ mode: 'fixed-rate', rate, report }, null, 2)}\n`);
@@ -89,7 +93,7 @@ async function benchAction(file: string, flags: BenchFlags): Promise<number> {
   try {
     const { best, curve } = await findMax(rate, async (stepRate) => {
       if (!flags.quiet) process.stderr.write(`trying ${stepRate}/s for ${flags.duration}…\n`);
-      const report = await new RunEngine({ scenario: scenarioAt(stepRate), natsUrl, simulatedPayment: simulated }).run();
+      const report = await new RunEngine({ scenario: scenarioAt(stepRate), natsUrl, simulatedPayment: simulated, warmupMs }).run();
       const point = judge(stepRate, report, slo);
       if (!flags.quiet) process.stderr.write(`  achieved ${point.achieved} sagas/s, p50 ${point.p50} ms, p99 ${point.p99} ms: ${point.sustained ? 'sustained' : `not sustained (${point.why})`}\n`);
       return point;

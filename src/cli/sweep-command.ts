@@ -1,4 +1,3 @@
-import chalk from 'chalk';
 import { Command, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { ScenarioError, UsageError } from '../errors.js';
@@ -9,6 +8,8 @@ import { renderSweepChart, renderSweepTable, writeSweepFiles } from '../report/s
 import { parseScenario, type ScenarioOverrides } from '../scenario/load.js';
 import { EXIT } from './exit-codes.js';
 import { positiveInt, positiveNumber } from './options.js';
+import { mountSweepView } from '../tui/sweep/mount.js';
+import { paintFor, wantsTui } from './watch-run.js';
 
 interface SweepFlags {
   param?: string;
@@ -24,6 +25,7 @@ interface SweepFlags {
   strict?: boolean;
   quiet?: boolean;
   color?: boolean;
+  tui?: boolean;
 }
 
 function numberList(value: string): number[] {
@@ -56,6 +58,7 @@ export function sweepCommand(): Command {
     .option('--json <file>', 'write one JSON object per point')
     .option('--strict', 'also exit 1 when a point’s interval misses the expected share', false)
     .option('-q, --quiet', 'print only the table and chart', false)
+    .option('--no-tui', 'plain progress lines instead of the live view')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .addHelpText(
       'after',
@@ -95,8 +98,8 @@ async function sweepAction(file: string, flags: SweepFlags): Promise<number> {
   }
   const spec = { param, values: sweepValues(range) };
 
-  chalk.level = flags.color !== false && !process.env.NO_COLOR && process.stdout.isTTY ? chalk.level || 1 : 0;
-  const paint = { ok: chalk.green, bad: chalk.red.bold, dim: chalk.dim, bold: chalk.bold };
+  const paint = paintFor(flags);
+  const view = wantsTui(flags) ? mountSweepView(param, spec.values) : undefined;
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const abort = new AbortController();
   const onSigint = () => abort.abort();
@@ -111,16 +114,19 @@ async function sweepAction(file: string, flags: SweepFlags): Promise<number> {
       simulatedPayment: process.env.USE_SIMULATED_PAYMENT !== 'false',
       signal: abort.signal,
       onPointStart: (index, value) => {
+        if (view) return view.pointStart(index, value);
         if (flags.quiet) return undefined;
         log(`point ${index + 1}/${spec.values.length}: ${param} = ${value}`);
         return plainProgress((line) => log(`  ${line}`));
       },
       onPoint: (p, index) => {
-        if (flags.quiet) return;
+        view?.pointDone(p);
+        if (flags.quiet || view) return;
         const expected = p.expected === null ? 'no model' : `expected ${p.expected.toFixed(3)}`;
         log(`point ${index + 1}/${spec.values.length}: ${param} = ${p.value}: confirmed ${p.confirmed}/${p.orders} = ${p.share.confirmed.toFixed(3)} [${p.ci[0].toFixed(3)}, ${p.ci[1].toFixed(3)}], ${expected}${p.flagged ? ' (outside)' : ''}, invariants ${p.invariantsPassed ? 'pass' : 'FAIL'}`);
       },
     });
+    view?.close();
     await writeSweepFiles(points, { csv: flags.csv, json: flags.json });
     process.stdout.write(`${renderSweepTable(points, paint)}\n\n${renderSweepChart(points)}\n`);
     const broken = points.filter((p) => !p.invariantsPassed).length;
@@ -128,6 +134,7 @@ async function sweepAction(file: string, flags: SweepFlags): Promise<number> {
     process.stdout.write(`\n${points.length} points · ${broken} broke an invariant · ${flagged} outside the expected share${flags.strict ? ' (strict)' : ''}\n`);
     return broken > 0 || (flags.strict && flagged > 0) ? EXIT.failed : EXIT.ok;
   } finally {
+    view?.close();
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(signal, onSigint);
   }
 }

@@ -38,8 +38,13 @@ function inCi(): boolean {
  * and the signal handling every command shares: the first Ctrl-C drains, the second aborts, a
  * lost terminal aborts. The terminal is given back on every path.
  */
+/** The live views need a terminal on both ends, and are off under CI, --quiet and --no-tui. */
+export function wantsTui(flags: DisplayFlags): boolean {
+  return flags.tui !== false && !flags.quiet && !inCi() && process.stdout.isTTY === true && process.stdin.isTTY === true;
+}
+
 export async function watchRun(engine: RunEngine, abort: AbortController, flags: DisplayFlags): Promise<Report> {
-  const tui = flags.tui !== false && !flags.quiet && !inCi() && process.stdout.isTTY === true && process.stdin.isTTY === true;
+  const tui = wantsTui(flags);
   const dashboard = tui ? mountDashboard(engine, () => abort.abort()) : undefined;
   if (!tui && !flags.quiet) engine.subscribe(plainProgress((line) => process.stderr.write(`${line}\n`)));
   let interrupts = 0;

@@ -49,6 +49,8 @@ export class OutcomeTracker {
   lastTerminalAt = 0;
   private readonly inFlight = new Map<string, InFlight>();
   private recent: RecentEvent[] = [];
+  /** Orders intended before this epoch ms are warm-up: counted, but kept out of the latency histograms. */
+  recordFrom = 0;
 
   sent(orderId: string, intendedAt: number, sentAt: number): void {
     this.inFlight.set(orderId, { intendedAt, sentAt });
@@ -117,6 +119,8 @@ export class OutcomeTracker {
     this.finished.add(seen.orderId);
     this.lastTerminalAt = seen.at;
     if (!saga) return;
+    this.inFlight.delete(seen.orderId);
+    if (saga.intendedAt < this.recordFrom) return;
     const corrected = seen.at - saga.intendedAt;
     recordMs(this.corrected, corrected);
     // Uncorrected starts when the order actually entered the saga (order.created.v1 published),
@@ -124,6 +128,5 @@ export class OutcomeTracker {
     recordMs(this.uncorrected, seen.at - (saga.createdAt ?? saga.sentAt));
     if (seen.type === 'order.confirmed.v1') recordMs(this.byOutcome.confirmed, corrected);
     if (seen.type === 'order.cancelled.v1') recordMs(this.byOutcome.cancelled, corrected);
-    this.inFlight.delete(seen.orderId);
   }
 }

@@ -32,6 +32,8 @@ export interface RunOptions {
   simulatedPayment?: boolean;
   /** Thresholds in addition to the scenario's (from --threshold). */
   thresholds?: readonly Threshold[];
+  /** Orders intended in this first stretch of the load count for outcomes, not for latency. Default 0. */
+  warmupMs?: number;
   /** Interval of snapshot events. Default 100 ms. */
   snapshotIntervalMs?: number;
   /** Aborting stops everything at once; the run then rejects with InterruptedError. */
@@ -218,6 +220,7 @@ export class RunEngine {
         cleanups.unshift(async () => clearTimeout(timer));
       }
       const loadStart = startedAt + START_LEAD_MS;
+      outcomes.recordFrom = loadStart + (this.options.warmupMs ?? 0);
       abort.signal.addEventListener('abort', () => this.load?.wake(), { once: true });
       const callbacks = {
         startAt: loadStart,
@@ -264,6 +267,7 @@ export class RunEngine {
         load: this.load.stats(),
         faults: faultsApplied,
         cpuAtStart,
+        warmupMs: this.options.warmupMs ?? 0,
       });
       this.enter('done');
       this.emit({ type: 'done', report });

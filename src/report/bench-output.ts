@@ -16,7 +16,7 @@ export function renderBench(report: Report, rate: number): string {
     `bench: ${report.scenario.name} at ${rate}/s · ${report.delivery} · ${report.topology} · nats-server ${report.broker.version}`,
     `achieved     ${report.throughput.sagasPerSecond} sagas/s (offered ${rate}/s) · ${report.orders.total} orders · ${report.orders.pending} pending · invariants ${report.invariants.every((i) => i.passed) ? 'pass' : 'FAIL'}`,
     `late sends   ${report.load.lateSends} (max lag ${n(report.load.maxLagMs)} ms)`,
-    `latency ms         p50      p90      p99    p99.9   p99.99      max`,
+    `latency ms         p50      p90      p99    p99.9   p99.99      max   (orders intended in the first ${report.latency.warmupMs} ms are warm-up, not counted)`,
     ladderRow('corrected', report.latency.ms),
     ladderRow('uncorrected', report.latency.uncorrectedMs),
     `process      cpu ${report.process.cpuSeconds}s (${cores.toFixed(2)} cores) · max rss ${report.process.maxRssMb} MB (saga-sim; nats-server not included)`,

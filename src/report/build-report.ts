@@ -29,6 +29,7 @@ export interface ReportParts {
   faults: Report['faults'];
   /** process.cpuUsage() when the run started. */
   cpuAtStart: NodeJS.CpuUsage;
+  warmupMs: number;
 }
 
 /** Assembles the report, then judges it: invariants, scripted expectations and thresholds. */
@@ -80,6 +81,7 @@ export function buildReport(p: ReportParts): Report {
       cancelledMs: ladders.cancelled,
       steps: ladders.steps,
       hdr: { corrected: encodeHistogram(outcomes.corrected), uncorrected: encodeHistogram(outcomes.uncorrected) },
+      warmupMs: p.warmupMs,
     },
     load: { lateSends: p.load.late, maxLagMs: Math.round(p.load.maxLagMs * 1000) / 1000 },
     faults: p.faults,

@@ -48,6 +48,8 @@ export interface Report {
     steps: { payment: LatencySummary; inventory: LatencySummary; compensation: LatencySummary };
     /** The corrected and uncorrected histograms, HdrHistogram's compressed base64 encoding (values in µs). */
     hdr: { corrected: string; uncorrected: string };
+    /** Orders intended in this first stretch were left out of the latency figures (bench --warmup). */
+    warmupMs: number;
   };
   /** The saga-sim process (main thread and the three service workers; nats-server not included). */
   process: { cpuSeconds: number; maxRssMb: number };
