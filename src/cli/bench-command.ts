@@ -70,6 +70,9 @@ async function benchAction(file: string, flags: BenchFlags): Promise<number> {
   const slo = flags.slo ? parseSlo(flags.slo) : undefined;
   if (slo && !flags.findMax) throw new UsageError('--slo goes with --find-max');
   const warmupMs = parseDuration(flags.warmup) ?? 0;
+  if (warmupMs >= (parseDuration(flags.duration) ?? 0)) {
+    throw new UsageError(`--warmup (${flags.warmup}) must be shorter than --duration (${flags.duration}); nothing would be measured`);
+  }
   const base: ScenarioOverrides = { 'orders.count': undefined, 'orders.duration': flags.duration, script: [] };
   if (flags.topology) base.topology = flags.topology;
   const scenarioAt = (rate: number) => parseScenario(text, file, { ...base, 'orders.rate': rate });

@@ -10,6 +10,7 @@ export const LATE_THRESHOLD_MS = 10;
  * do not spin the main thread, which the services need on a small machine.
  */
 export const FINE_WAIT_MS = 0.25;
+const DURATION_EPSILON_MS = 1e-6;
 
 export interface LoadLimits {
   /** Stop after this many orders (Infinity: no limit). */
@@ -84,13 +85,15 @@ function loopState(callbacks: LoopCallbacks) {
 export function startOpenLoop(arrivals: ArrivalProcess, limits: LoadLimits, callbacks: LoopCallbacks): LoadLoop {
   const s = loopState(callbacks);
   let scale = 1;
-  let nextAt = callbacks.startAt;
+  // The schedule is kept in ms from its start (pauses excluded): summing gaps onto an epoch time
+  // (~1.7e12, where a double resolves ~0.0002 ms) would drift by ~0.1 ms within a thousand orders.
+  let offset = 0;
   let pausedMs = 0;
   let pausedAt = 0;
   let finished = false;
   let timer: NodeJS.Timeout | undefined;
   let immediate: NodeJS.Immediate | undefined;
-  const elapsed = (at: number) => at - callbacks.startAt - pausedMs;
+  const nextAt = () => callbacks.startAt + pausedMs + offset;
   s.stats.rate = arrivals.rateAt(0);
   const cancel = () => {
     clearTimeout(timer);
@@ -101,23 +104,25 @@ export function startOpenLoop(arrivals: ArrivalProcess, limits: LoadLimits, call
     cancel();
     s.finish();
   };
-  const exhausted = () => s.stats.sent >= limits.count || (limits.durationMs !== undefined && elapsed(nextAt) >= limits.durationMs);
+  // Summed gaps land a hair off exact multiples (900 × 3.333… ms is 2999.99999 ms), hence the epsilon.
+  const exhausted = () =>
+    s.stats.sent >= limits.count || (limits.durationMs !== undefined && offset >= limits.durationMs - DURATION_EPSILON_MS);
   const tick = () => {
     if (callbacks.stopped()) return end();
     if (s.stats.paused) return;
     const t = now();
     const orders: PlaceOrder[] = [];
     const times: number[] = [];
-    while (nextAt <= t && !exhausted()) {
+    while (nextAt() <= t && !exhausted()) {
       orders.push(callbacks.next(s.stats.sent + orders.length + 1));
-      times.push(nextAt);
-      nextAt += arrivals.gap(elapsed(nextAt), scale);
+      times.push(nextAt());
+      offset += arrivals.gap(offset, scale);
       if (orders.length + s.stats.sent >= limits.count) break;
     }
     if (orders.length > 0) s.place(orders, times, t);
-    s.stats.rate = arrivals.rateAt(Math.max(0, elapsed(nextAt))) * scale;
+    s.stats.rate = arrivals.rateAt(offset) * scale;
     if (exhausted()) return end();
-    const wait = nextAt - now();
+    const wait = nextAt() - now();
     if (wait < FINE_WAIT_MS) immediate = setImmediate(tick);
     else timer = setTimeout(tick, wait);
   };
@@ -135,9 +140,8 @@ export function startOpenLoop(arrivals: ArrivalProcess, limits: LoadLimits, call
     resume() {
       if (finished || !s.stats.paused) return;
       s.stats.paused = false;
-      const t = now();
-      pausedMs += t - pausedAt;
-      nextAt = Math.max(nextAt, t);
+      // The schedule resumes where it paused: the paused time is not owed as a backlog.
+      pausedMs += now() - pausedAt;
       tick();
     },
     scale(factor) {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findMax, type CurvePoint } from './find-max.js';
+import type { Report } from '../report/report.js';
+import { parseThreshold } from '../verify/thresholds.js';
+import { findMax, judge, type CurvePoint } from './find-max.js';
 
 /** A system that sustains anything up to `limit`. */
 const system = (limit: number) => async (rate: number): Promise<CurvePoint> => ({
@@ -8,6 +10,17 @@ const system = (limit: number) => async (rate: number): Promise<CurvePoint> => (
   p50: 1,
   p99: rate > limit ? 500 : 5,
   sustained: rate <= limit,
+});
+
+describe('judging a rate', () => {
+  it('never counts a run without latency samples as meeting a latency SLO', () => {
+    const report = {
+      passed: true,
+      throughput: { sagasPerSecond: 100 },
+      latency: { ms: { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, p9999: 0, max: 0, mean: 0 } },
+    } as unknown as Report;
+    expect(judge(100, report, parseThreshold('latency.p99 < 1us'))).toMatchObject({ sustained: false, why: 'no latency samples after the warm-up' });
+  });
 });
 
 describe('find-max', () => {

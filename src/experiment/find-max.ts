@@ -24,6 +24,8 @@ export function judge(rate: number, report: Report, slo: Threshold | undefined):
   const point: CurvePoint = { rate, achieved, p50: report.latency.ms.p50, p99: report.latency.ms.p99, sustained: true };
   const failedSlo = slo && !evaluateThresholds([slo], report)[0]?.passed;
   if (!report.passed) return { ...point, sustained: false, why: 'invariants or pending orders' };
+  // No samples would read as p99 = 0 and pass any latency SLO.
+  if (report.latency.ms.count === 0) return { ...point, sustained: false, why: 'no latency samples after the warm-up' };
   if (failedSlo) return { ...point, sustained: false, why: `SLO ${slo.expression}` };
   if (achieved < rate * SUSTAIN_SHARE) return { ...point, sustained: false, why: `achieved < ${SUSTAIN_SHARE * 100}% of offered` };
   return point;

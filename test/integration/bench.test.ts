@@ -20,17 +20,22 @@ describe('saga-sim bench', () => {
     expect(result).toMatchObject({ mode: 'fixed-rate', rate: 300, report: { orders: { total: 900 } } });
     const lines = readFileSync(hgrm, 'utf8').split('\n');
     expect(lines[0]).toMatch(/Value\s+Percentile\s+TotalCount\s+1\/\(1-Percentile\)/);
-    expect(lines.find((l) => l.startsWith('#[Max'))).toMatch(/Total count\s+=\s+900/);
+    // The default 2 s warm-up keeps the first 600 orders out of the latency figures.
+    expect(result.report.latency).toMatchObject({ warmupMs: 2000, ms: { count: 300 } });
+    expect(lines.find((l) => l.startsWith('#[Max'))).toMatch(/Total count\s+=\s+300\b/);
   });
 
   it('--find-max with an SLO no rate can meet exits 1 and says so', async () => {
-    const r = await cli(['bench', 'scenarios/happy-path.yaml', '--find-max', '--slo', 'p99<1us', '--rate', '200', '--duration', '1s']);
+    const r = await cli(['bench', 'scenarios/happy-path.yaml', '--find-max', '--slo', 'p99<1us', '--rate', '200', '--duration', '1500ms', '--warmup', '500ms']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('no rate was sustained');
     expect(r.stdout).toMatch(/200\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+no: SLO latency\.p99<1us/);
   });
 
-  it('--slo without --find-max, and a bad SLO, are usage errors', async () => {
+  it('--slo without --find-max, a bad SLO, and a warm-up as long as the run are usage errors', async () => {
+    const warm = await cli(['bench', 'scenarios/happy-path.yaml', '--duration', '2s', '--warmup', '2s']);
+    expect(warm.code).toBe(2);
+    expect(warm.stderr).toContain('must be shorter than --duration');
     expect((await cli(['bench', 'scenarios/happy-path.yaml', '--slo', 'p99<5ms'])).code).toBe(2);
     const bad = await cli(['bench', 'scenarios/happy-path.yaml', '--find-max', '--slo', 'p98<5ms']);
     expect(bad.code).toBe(2);
