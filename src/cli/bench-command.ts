@@ -1,12 +1,12 @@
 import { Command, Option } from 'commander';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { startEmbeddedServer, type EmbeddedServer } from '../broker/embedded-server.js';
 import { RunEngine } from '../engine/run.js';
-import { ScenarioError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { findMax, judge } from '../experiment/find-max.js';
 import { renderBench, renderCurve, writeHgrm } from '../report/bench-output.js';
 import { parseDuration } from '../scenario/duration.js';
-import { parseScenario, type ScenarioOverrides } from '../scenario/load.js';
+import { parseScenario, readScenarioText, type ScenarioOverrides } from '../scenario/load.js';
 import { parseThreshold, type Threshold } from '../verify/thresholds.js';
 import { EXIT } from './exit-codes.js';
 import { duration, positiveNumber } from './options.js';
@@ -61,12 +61,7 @@ or no rate was sustained · 2 usage or scenario error · 3 infrastructure error 
 }
 
 async function benchAction(file: string, flags: BenchFlags): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new ScenarioError(`${file}: ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(cause)}`, file, undefined, undefined, { cause });
-  }
+  const text = await readScenarioText(file);
   const slo = flags.slo ? parseSlo(flags.slo) : undefined;
   if (slo && !flags.findMax) throw new UsageError('--slo goes with --find-max');
   const warmupMs = parseDuration(flags.warmup) ?? 0;

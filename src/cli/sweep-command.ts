@@ -1,11 +1,10 @@
 import { Command, Option } from 'commander';
-import { readFile } from 'node:fs/promises';
-import { ScenarioError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { sweepValues, SUGGESTED_PARAMS } from '../experiment/params.js';
 import { runSweep } from '../experiment/sweep.js';
 import { plainProgress } from '../report/progress-lines.js';
 import { renderSweepChart, renderSweepTable, writeSweepFiles } from '../report/sweep-output.js';
-import { parseScenario, type ScenarioOverrides } from '../scenario/load.js';
+import { parseScenario, readScenarioText, type ScenarioOverrides } from '../scenario/load.js';
 import { EXIT } from './exit-codes.js';
 import { positiveInt, positiveNumber } from './options.js';
 import { mountSweepView } from '../tui/sweep/mount.js';
@@ -80,12 +79,7 @@ expected share) · 2 usage or scenario error · 3 infrastructure error · 130 in
 }
 
 async function sweepAction(file: string, flags: SweepFlags): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new ScenarioError(`${file}: ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(cause)}`, file, undefined, undefined, { cause });
-  }
+  const text = await readScenarioText(file);
   const overrides: ScenarioOverrides = {};
   if (flags.orders !== undefined) overrides['orders.count'] = flags.orders;
   if (flags.rate !== undefined) overrides['orders.rate'] = flags.rate;

@@ -8,15 +8,18 @@ import { ScenarioSchema, type Scenario } from './schema.js';
 export type ScenarioOverrides = Record<string, unknown>;
 
 export async function loadScenarioFile(file: string, overrides: ScenarioOverrides = {}): Promise<Scenario> {
-  let text: string;
+  return parseScenario(await readScenarioText(file), file, overrides);
+}
+
+/** The file's text, or a ScenarioError saying why it cannot be read. For commands that parse it more than once. */
+export async function readScenarioText(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : String(cause);
     throw new ScenarioError(`${file}: ${why}`, file, undefined, undefined, { cause });
   }
-  return parseScenario(text, file, overrides);
 }
 
 /** Parses YAML text into a frozen, validated scenario; every error names file, line and key. */
