@@ -1,5 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { BrokerUnavailableError } from '../errors.js';
+import type { ConnectionState } from '../engine/events.js';
 import { parseVersion } from './find-binary.js';
 
 /** Default time to wait for a server before reporting it unreachable. */
@@ -25,4 +26,20 @@ export async function connectBroker(url: string, name: string, timeout = DEFAULT
 
 export function serverVersion(nc: NatsConnection): [number, number, number] {
   return parseVersion(nc.info?.version ?? '0.0.0');
+}
+
+/** Maps nats.js status notifications onto the connection state the dashboard shows. */
+export function connectionStateOf(type: string): ConnectionState | undefined {
+  switch (type) {
+    case 'disconnect':
+      return 'disconnected';
+    case 'reconnecting':
+      return 'reconnecting';
+    case 'reconnect':
+      return 'connected';
+    case 'close':
+      return 'closed';
+    default:
+      return undefined;
+  }
 }

@@ -1,4 +1,4 @@
-import { connectBroker, serverVersion } from '../broker/connection.js';
+import { connectBroker, connectionStateOf, serverVersion } from '../broker/connection.js';
 import { startEmbeddedServer, type EmbeddedServer } from '../broker/embedded-server.js';
 import { deleteStreams, provisionStreams } from '../broker/streams.js';
 import { InterruptedError, type ServiceCrashedError } from '../errors.js';
@@ -143,7 +143,7 @@ export class RunEngine {
       });
       let connection: ConnectionState = 'connected';
       void (async () => {
-        for await (const s of nc.status()) connection = connectionState(s.type) ?? connection;
+        for await (const s of nc.status()) connection = connectionStateOf(s.type) ?? connection;
       })();
       const outcomes = new OutcomeTracker();
       let sent = 0;
@@ -298,18 +298,3 @@ export class RunEngine {
   }
 }
 
-/** Maps nats.js status notifications onto what the dashboard shows. */
-function connectionState(type: string): ConnectionState | undefined {
-  switch (type) {
-    case 'disconnect':
-      return 'disconnected';
-    case 'reconnecting':
-      return 'reconnecting';
-    case 'reconnect':
-      return 'connected';
-    case 'close':
-      return 'closed';
-    default:
-      return undefined;
-  }
-}

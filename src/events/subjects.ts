@@ -22,11 +22,6 @@ export function isTerminalType(type: string): type is TerminalType {
   return TERMINAL_SET.has(type);
 }
 
-const TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
-export function isEventType(type: string): type is EventType {
-  return TYPE_SET.has(type);
-}
-
 /** Invalid messages are republished here, one subject per service that rejected them. */
 export const DEAD_LETTER_PREFIX = 'saga-sim.deadletter';
 export function deadLetterSubject(service: string): string {

@@ -8,9 +8,3 @@ export function parseDuration(value: string | number): number | undefined {
   if (!match) return undefined;
   return Number(match[1]) * (UNITS_MS[match[2] as string] ?? 1);
 }
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)}s`;
-  return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
-}

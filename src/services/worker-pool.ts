@@ -72,12 +72,6 @@ export class ServiceWorker {
     if (this.status !== 'crashed') this.status = 'stopped';
   }
 
-  /** Hard kill, for interrupts. */
-  async terminate(): Promise<void> {
-    this.stopping = true;
-    await this.worker.terminate();
-  }
-
   private receive(msg: FromWorker): void {
     switch (msg.type) {
       case 'stats':
