@@ -15,6 +15,7 @@ import type { PlaceOrder } from '../services/order/logic.js';
 import { SERVICE_NAMES, type ServiceName, type ServiceSnapshot } from '../services/service.js';
 import { ServiceWorker } from '../services/worker-pool.js';
 import type { Threshold } from '../verify/thresholds.js';
+import { failedSagaSettled } from '../verify/settled.js';
 import { condition, now } from './clock.js';
 import type { BrokerInfo, ConnectionState, EngineEvent, EngineListener, Phase } from './events.js';
 import { startClosedLoop, startOpenLoop, type LoadLoop } from './load-loop.js';
@@ -147,9 +148,19 @@ export class RunEngine {
       })();
       const outcomes = new OutcomeTracker();
       let sent = 0;
-      const drained = condition(() => outcomes.finished.size >= sent);
+      // FAILED sagas whose compensation has not yet crossed NATS; the drain waits for them too.
+      const failed = new Set<string>();
+      const unsettled = new Set<string>();
+      const drained = condition(() => outcomes.finished.size >= sent && unsettled.size === 0);
       const observer = new StreamObserver((seen, terminal) => {
         outcomes.event(seen, terminal);
+        if (seen.type === 'order.failed.v1') failed.add(seen.orderId);
+        if (failed.has(seen.orderId)) {
+          const counts = observer.book.orders.get(seen.orderId)?.counts ?? {};
+          if (failedSagaSettled(counts, scenario.topology)) unsettled.delete(seen.orderId);
+          else unsettled.add(seen.orderId);
+          drained.poke();
+        }
         if (!terminal) return;
         this.load?.finished?.(seen.at);
         drained.poke();
@@ -293,6 +304,7 @@ export class RunEngine {
       delayMs: service === 'payment' ? o.delayMs.payment : service === 'inventory' ? o.delayMs.inventory : {},
       defaultDelayMs:
         service === 'payment' ? scenario.services.paymentLatencyMs : service === 'inventory' ? scenario.services.inventoryLatencyMs : 0,
+      sagaTimeoutMs: scenario.saga.timeout,
       statsIntervalMs: 250,
     };
   }

@@ -14,6 +14,7 @@ export const DEFAULT_PRODUCTS = 20;
 export const DEFAULT_STOCK = 10_000;
 export const DEFAULT_SUCCESS_RATE = 0.9;
 export const DEFAULT_DRAIN_TIMEOUT = '30s';
+export const DEFAULT_SAGA_TIMEOUT_MS = 30_000;
 
 const Duration = z
   .union([z.number(), z.string()])
@@ -137,6 +138,8 @@ export const ScenarioSchema = z.strictObject({
     .strictObject({ successRate: z.number().min(0).max(1).default(DEFAULT_SUCCESS_RATE) })
     .default({ successRate: DEFAULT_SUCCESS_RATE }),
   drainTimeout: Duration.default(parseDuration(DEFAULT_DRAIN_TIMEOUT) ?? 30_000),
+  /** A saga not finished this long after its order was placed ends FAILED (order.failed.v1) and is compensated. */
+  saga: z.strictObject({ timeout: Duration.default(DEFAULT_SAGA_TIMEOUT_MS) }).default({ timeout: DEFAULT_SAGA_TIMEOUT_MS }),
   /** Added latency of every reply, per service, in ms (sweepable). */
   services: z
     .strictObject({

@@ -7,7 +7,7 @@ import type { Service } from './service.js';
 export function createService(config: WorkerConfig): Service {
   switch (config.service) {
     case 'order':
-      return createOrderService({ topology: config.topology });
+      return createOrderService({ topology: config.topology, sagaTimeoutMs: config.sagaTimeoutMs });
     case 'payment':
       return createPaymentService({ ...config.payment, topology: config.topology, forced: config.forcedPayments });
     case 'inventory':

@@ -19,6 +19,8 @@ export const WorkerConfigSchema = z.strictObject({
   delayMs: z.record(z.string(), z.number().nonnegative()),
   /** ...and for every other order this many. */
   defaultDelayMs: z.number().nonnegative(),
+  /** The order service fails sagas not finished this long after they were placed. */
+  sagaTimeoutMs: z.number().positive(),
   /** Interval between stats messages. */
   statsIntervalMs: z.number().int().positive(),
 });

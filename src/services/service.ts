@@ -26,7 +26,9 @@ export interface Service {
   /** Event types this service reacts to; anything else is acknowledged and ignored. */
   readonly consumes: readonly EventType[];
   handle(event: SagaEvent): Outgoing[];
-  /** Only the order service accepts commands from the load generator. */
-  place?(cmd: PlaceOrder): Outgoing[];
+  /** Only the order service accepts commands from the load generator. `now` is epoch ms. */
+  place?(cmd: PlaceOrder, now: number): Outgoing[];
+  /** Time-driven work (saga timeouts); called by the shell with the current epoch ms. */
+  tick?(now: number): Outgoing[];
   snapshot(): ServiceSnapshot;
 }

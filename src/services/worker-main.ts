@@ -66,12 +66,19 @@ async function main(): Promise<void> {
   const consumer = await js.consumers.get(EVENTS_STREAM, durableName(config.service));
   const messages = await consumer.consume({ max_messages: 1024 });
   const timer = setInterval(() => send({ type: 'stats', stats: { ...stats } }), config.statsIntervalMs);
+  // Timeouts are checked often enough to fire within a tenth of the timeout (and at least every 250 ms).
+  const ticker = service.tick
+    ? setInterval(() => {
+        const out = service.tick?.(Date.now()) ?? [];
+        if (out.length > 0) publish(out).catch((error: Error) => send({ type: 'fatal', message: `cannot publish a timeout: ${error.message}` }));
+      }, Math.min(250, Math.max(10, config.sagaTimeoutMs / 10)))
+    : undefined;
 
   port.on('message', (msg: ToWorker) => {
     switch (msg.type) {
       case 'place-orders': {
         for (const cmd of msg.orders) {
-          const out = service.place?.(cmd) ?? [];
+          const out = service.place?.(cmd, Date.now()) ?? [];
           publish(out).catch((error: Error) => send({ type: 'fatal', message: `cannot publish order ${cmd.orderId}: ${error.message}` }));
         }
         return;
@@ -89,6 +96,7 @@ async function main(): Promise<void> {
       }
       case 'stop':
         clearInterval(timer);
+        clearInterval(ticker);
         void messages
           .close()
           .then(() => nc.drain())

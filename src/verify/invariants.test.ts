@@ -46,7 +46,7 @@ describe('invariants', () => {
   it('catches a cancelled order that kept a charge or a reservation', () => {
     const input = healthy();
     input.payment.transactions.push({ kind: 'charge', orderId: 'ord-2', transactionId: 'tx-ord-2', amount: 50 });
-    expect(failing(input)).toContain('a CANCELLED order holds no reservation and no net charge');
+    expect(failing(input)).toContain('a CANCELLED or FAILED order holds no reservation and no net charge');
   });
 
   it('catches a double charge on a confirmed order', () => {

@@ -41,7 +41,7 @@ export function checkInvariants(input: InvariantInput): InvariantResult[] {
       return s === undefined ? `${id} never created` : s === 'PENDING' ? `${id} PENDING` : undefined;
     }),
     stockConserved(input, status),
-    check('a CANCELLED order holds no reservation and no net charge', input.placed, (id) => {
+    check('a CANCELLED or FAILED order holds no reservation and no net charge', input.placed, (id) => {
       if (status.get(id) !== 'CANCELLED' && status.get(id) !== 'FAILED') return undefined;
       const net = charges.get(id)?.net ?? 0;
       if (held.has(id)) return `${id} still holds a reservation`;

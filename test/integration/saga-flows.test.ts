@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunEngine } from '../../src/engine/run.js';
 import type { Report } from '../../src/report/report.js';
@@ -75,5 +77,19 @@ describe('saga flows on a real NATS server', () => {
     const [a, b] = [await run(yaml), await run(yaml)];
     expect(b.orders).toEqual(a.orders);
     expect(b.compensations).toEqual(a.compensations);
+  });
+});
+
+describe('saga timeouts', () => {
+  it('a saga slower than saga.timeout ends FAILED; its reservation is released and a late payment refunded, never confirmed', async () => {
+    const r = await new RunEngine({ scenario: scenario(readFileSync(join(import.meta.dirname, '../../scenarios/timeouts.yaml'), 'utf8')) }).run();
+    expect(r.orders).toMatchObject({ total: 200, failed: 200, confirmed: 0, cancelled: 0, pending: 0 });
+    expect(r.events.byType['order.confirmed.v1']).toBe(0);
+    expect(r.compensations.inventoryReleased).toBe(200);
+    // Every late charge was refunded; declined payments needed nothing.
+    expect(r.events.byType['payment.confirmed.v1']).toBeGreaterThan(150);
+    expect(r.compensations.paymentRefunded).toBe(r.events.byType['payment.confirmed.v1']);
+    expect(r.thresholds.every((t) => t.passed)).toBe(true);
+    expectInvariantsPass(r);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { event } from '../../../test/helpers/events.js';
 import type { Topology } from '../outgoing.js';
-import { placeOrder, reduceOrder, type OrderRecord } from './logic.js';
+import { expireOrder, placeOrder, reduceOrder, type OrderRecord } from './logic.js';
+import { createOrderService } from './service.js';
 
 const items = [{ productId: 'p-1', quantity: 2, unitPrice: 250 }];
 const facts = {
@@ -16,7 +17,7 @@ type Fact = keyof typeof facts;
 
 /** Places ord-1, feeds the facts in order, and returns the final record and every event emitted after creation. */
 function saga(sequence: Fact[], topology: Topology = 'parallel'): { record: OrderRecord; emitted: string[] } {
-  let record = placeOrder(undefined, { orderId: 'ord-1', customerId: 'c', items }).record as OrderRecord;
+  let record = placeOrder(undefined, { orderId: 'ord-1', customerId: 'c', items }, 0).record as OrderRecord;
   const emitted: string[] = [];
   for (const fact of sequence) {
     const step = reduceOrder(record, facts[fact](), topology);
@@ -28,10 +29,10 @@ function saga(sequence: Fact[], topology: Topology = 'parallel'): { record: Orde
 
 describe('order service logic', () => {
   it('creates the order PENDING and emits order.created.v1 with the amount', () => {
-    const step = placeOrder(undefined, { orderId: 'ord-1', customerId: 'c', items });
+    const step = placeOrder(undefined, { orderId: 'ord-1', customerId: 'c', items }, 0);
     expect(step.record).toMatchObject({ status: 'PENDING', amount: 500 });
     expect(step.emit).toMatchObject([{ type: 'order.created.v1', payload: { amount: 500, customerId: 'c' } }]);
-    expect(placeOrder(step.record, { orderId: 'ord-1', customerId: 'c', items }).emit).toEqual([]);
+    expect(placeOrder(step.record, { orderId: 'ord-1', customerId: 'c', items }, 5).emit).toEqual([]);
   });
 
   it('both succeed → CONFIRMED', () => {
@@ -68,5 +69,34 @@ describe('order service logic', () => {
 
   it('ignores facts about orders it never created', () => {
     expect(reduceOrder(undefined, facts.paid(), 'parallel')).toEqual({ record: undefined, emit: [] });
+  });
+});
+
+describe('saga timeouts', () => {
+  it('a saga still PENDING after the timeout ends FAILED with order.failed.v1, once', () => {
+    const { record } = saga(['reserved']);
+    expect(expireOrder(record, 999, 1000).emit).toEqual([]);
+    const expired = expireOrder(record, 1000, 1000);
+    expect(expired.record?.status).toBe('FAILED');
+    expect(expired.emit).toMatchObject([{ type: 'order.failed.v1', payload: { reason: 'timeout: not finished within 1000 ms' } }]);
+    expect(expireOrder(expired.record as OrderRecord, 5000, 1000).emit).toEqual([]);
+  });
+
+  it('never moves a finished order, and late replies cannot move a FAILED one', () => {
+    const confirmed = saga(['paid', 'reserved']).record;
+    expect(expireOrder(confirmed, 1e9, 1000)).toEqual({ record: confirmed, emit: [] });
+    const failed = expireOrder(saga(['reserved']).record, 1000, 1000).record as OrderRecord;
+    const late = reduceOrder(failed, facts.paid(), 'parallel');
+    expect(late.record?.status).toBe('FAILED');
+    expect(late.emit).toEqual([]);
+  });
+
+  it('the service expires only the orders old enough, oldest first', () => {
+    const service = createOrderService({ topology: 'parallel', sagaTimeoutMs: 100 });
+    service.place?.({ orderId: 'a', customerId: 'c', items }, 0);
+    service.place?.({ orderId: 'b', customerId: 'c', items }, 50);
+    expect(service.tick?.(120).map((e) => e.orderId)).toEqual(['a']);
+    expect(service.tick?.(200).map((e) => e.orderId)).toEqual(['b']);
+    expect(service.tick?.(300)).toEqual([]);
   });
 });

@@ -21,6 +21,8 @@ export interface OrderRecord {
   refunded: boolean;
   /** eventId of the latest fact, the cause of the terminal event. */
   lastEventId: string;
+  /** Epoch ms at which the order was placed; the saga timeout counts from here. */
+  createdAt: number;
 }
 
 export interface OrderStep {
@@ -42,7 +44,7 @@ export function orderAmount(items: readonly OrderItem[]): number {
 }
 
 /** Placing an order creates it PENDING and starts the saga. Placing the same id again changes nothing. */
-export function placeOrder(prev: OrderRecord | undefined, cmd: PlaceOrder): OrderStep {
+export function placeOrder(prev: OrderRecord | undefined, cmd: PlaceOrder, now: number): OrderStep {
   if (prev) return { record: prev, emit: [] };
   const amount = orderAmount(cmd.items);
   const record: OrderRecord = {
@@ -52,6 +54,7 @@ export function placeOrder(prev: OrderRecord | undefined, cmd: PlaceOrder): Orde
     released: false,
     refunded: false,
     lastEventId: cmd.orderId,
+    createdAt: now,
   };
   const created = outgoing('order.created.v1', cmd.orderId, cmd.orderId, {
     customerId: cmd.customerId,
@@ -102,6 +105,19 @@ export function reduceOrder(prev: OrderRecord | undefined, event: SagaEvent, top
   record.status = 'CANCELLED';
   record.reason = verdict;
   return { record, emit: [outgoing('order.cancelled.v1', record.orderId, event.eventId, { reason: verdict })] };
+}
+
+/**
+ * A saga still PENDING `timeoutMs` after it was placed ends FAILED. order.failed.v1 makes payment
+ * refund and inventory release whatever they did; replies that arrive later change no status.
+ */
+export function expireOrder(record: OrderRecord, now: number, timeoutMs: number): OrderStep {
+  if (record.status !== 'PENDING' || now - record.createdAt < timeoutMs) return { record, emit: [] };
+  const failed: OrderRecord = { ...record, status: 'FAILED' };
+  return {
+    record: failed,
+    emit: [outgoing('order.failed.v1', record.orderId, record.lastEventId, { reason: `timeout: not finished within ${timeoutMs} ms` })],
+  };
 }
 
 function conclude(r: OrderRecord, topology: Topology): 'CONFIRMED' | CancelReason | undefined {

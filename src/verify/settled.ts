@@ -1,0 +1,17 @@
+import type { Topology } from '../services/outgoing.js';
+import type { OrderTrace } from './trace.js';
+
+/**
+ * Whether a saga that ended FAILED has settled on NATS: the decisions that were coming have been
+ * seen, and each of them that took effect has been compensated. A FAILED terminal event comes
+ * before its compensation, so the run waits for this before it checks invariants.
+ * (In the sequential topology payment never decides once the saga failed, so it is not awaited.)
+ */
+export function failedSagaSettled(counts: OrderTrace['counts'], topology: Topology): boolean {
+  const has = (type: keyof OrderTrace['counts']) => (counts[type] ?? 0) > 0;
+  const inventoryDecided = has('inventory.reserved.v1') || has('inventory.failed.v1');
+  const paymentDecided = has('payment.confirmed.v1') || has('payment.failed.v1');
+  if (!inventoryDecided || (topology === 'parallel' && !paymentDecided)) return false;
+  if (has('payment.confirmed.v1') && !has('payment.refunded.v1')) return false;
+  return !has('inventory.reserved.v1') || has('inventory.released.v1');
+}
