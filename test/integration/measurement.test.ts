@@ -7,19 +7,18 @@ describe('measurement', () => {
   it('a 1 s stall of the order service shows in corrected p99 and max, while uncorrected p99 hides it (as in wrk2)', async () => {
     const report = await new RunEngine({
       scenario: scenario(
-        'name: stall\nseed: 31\norders: { count: 800, rate: 200 }\npayment: { successRate: 1 }\nfaults:\n  - { stall: order, at: 1500ms, for: 1s }\n',
+        'name: stall\nseed: 31\norders: { count: 300, rate: 50 }\npayment: { successRate: 1 }\nfaults:\n  - { stall: order, at: 2s, for: 1s }\n',
       ),
     }).run();
     const { ms: corrected, uncorrectedMs: uncorrected } = report.latency;
     expect(report.faults).toMatchObject([{ kind: 'stall', service: 'order', forMs: 1000 }]);
     expect(report.passed).toBe(true);
-    // About 200 of the 800 orders were due during the stall and waited up to 1 s to get in.
+    // 50 of the 300 orders were due during the stall and waited up to 1 s to get in.
     expect(corrected.max).toBeGreaterThanOrEqual(950);
     expect(corrected.p99).toBeGreaterThanOrEqual(800);
     expect(corrected.p90).toBeGreaterThanOrEqual(300);
-    // Timed from when they actually got in, the same orders look fast: only the burst that entered
-    // together after the stall queues a little.
-    expect(uncorrected.p99).toBeLessThan(400);
+    // Timed from when they actually got in, the same orders look fast: only the 50 that entered
+    // together after the stall queue a little (more on a loaded machine, so the bound is relative).
     expect(uncorrected.p99).toBeLessThan(corrected.p99 / 3);
   });
 
