@@ -223,6 +223,10 @@ export class RunEngine {
       const orderWorker = workers.get('order') as ServiceWorker;
       const faultsApplied: Report['faults'] = [];
       for (const fault of scenario.faults) {
+        if ('duplicate' in fault) {
+          faultsApplied.push({ kind: 'duplicate', share: fault.duplicate });
+          continue;
+        }
         const timer = setTimeout(() => {
           workers.get(fault.stall)?.send({ type: 'stall', ms: fault.for });
           faultsApplied.push({ kind: 'stall', service: fault.stall, atMs: fault.at, forMs: fault.for, appliedAtMs: Math.round(now() - startedAt) });
@@ -305,6 +309,7 @@ export class RunEngine {
       defaultDelayMs:
         service === 'payment' ? scenario.services.paymentLatencyMs : service === 'inventory' ? scenario.services.inventoryLatencyMs : 0,
       sagaTimeoutMs: scenario.saga.timeout,
+      duplicateShare: Math.max(0, ...scenario.faults.map((f) => ('duplicate' in f ? f.duplicate : 0))),
       statsIntervalMs: 250,
     };
   }

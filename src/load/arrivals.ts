@@ -1,3 +1,5 @@
+import { mulberry32 } from './random.js';
+
 /**
  * Open-loop arrival processes: each gives the gap (ms) from one intended send to the next.
  * Pure and seeded, so a seed reproduces the schedule; clocks and timers live in the load loop.
@@ -94,16 +96,4 @@ function solveSegment(rate: number, slope: number, need: number): number {
 
 export function totalDurationMs(stages: readonly Stage[]): number {
   return stages.reduce((sum, s) => sum + s.durationMs, 0);
-}
-
-/** A small, fast, seedable PRNG (Mulberry32): uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -54,7 +54,10 @@ export interface Report {
   /** The saga-sim process (main thread and the three service workers; nats-server not included). */
   process: { cpuSeconds: number; maxRssMb: number };
   /** Faults injected, with when they took effect (ms from the run's start). */
-  faults: { kind: 'stall'; service: string; atMs: number; forMs: number; appliedAtMs: number }[];
+  faults: (
+    | { kind: 'stall'; service: string; atMs: number; forMs: number; appliedAtMs: number }
+    | { kind: 'duplicate'; share: number }
+  )[];
   /** The load generator: sends more than 10 ms behind schedule, and the worst lag. */
   load: { lateSends: number; maxLagMs: number };
   throughput: { sagasPerSecond: number; offeredPerSecond: number };

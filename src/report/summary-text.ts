@@ -17,6 +17,10 @@ export function latencyLine(l: LatencySummary): string {
   return `p50 ${f(l.p50)}  p90 ${f(l.p90)}  p99 ${f(l.p99)}  p99.9 ${f(l.p999)}  max ${f(l.max)}`;
 }
 
+function faultText(fault: Report['faults'][number]): string {
+  return fault.kind === 'duplicate' ? `duplicate ${fault.share * 100}% of events` : `${fault.service} stalled ${fault.forMs} ms at ${fault.appliedAtMs} ms`;
+}
+
 const mark = (passed: boolean, paint: Paint) => (passed ? paint.ok('pass') : paint.bad('FAIL'));
 
 function thresholdLines(report: Report, paint: Paint): string[] {
@@ -56,6 +60,7 @@ export function renderSummary(report: Report, paint: Paint = NO_PAINT, reportPat
     `             ${latencyLine(report.latency.uncorrectedMs)}  (uncorrected)`,
     `throughput   ${report.throughput.sagasPerSecond} sagas/s (offered ${report.throughput.offeredPerSecond}/s) · ${report.durationSeconds}s`,
     `dead letters ${report.events.deadLetters} · late sends ${report.load.lateSends} · cpu ${report.process.cpuSeconds}s · max rss ${report.process.maxRssMb} MB`,
+    ...(report.faults.length > 0 ? [`faults       ${report.faults.map(faultText).join(' · ')}`] : []),
     'invariants',
     ...report.invariants.map((i) => `  ${mark(i.passed, paint)}  ${i.name}${i.passed ? '' : ` — ${i.details}`}`),
     ...thresholdLines(report, paint),

@@ -150,12 +150,16 @@ export const ScenarioSchema = z.strictObject({
   /** Faults injected during the run, at times from the first order. */
   faults: z
     .array(
-      z.strictObject({
-        /** Block this service's thread (a stalled consumer: nothing it holds moves). */
-        stall: z.enum(['order', 'payment', 'inventory']),
-        at: Duration,
-        for: Duration,
-      }),
+      z.union([
+        z.strictObject({
+          /** Block this service's thread (a stalled consumer: nothing it holds moves). */
+          stall: z.enum(['order', 'payment', 'inventory']),
+          at: Duration,
+          for: Duration,
+        }),
+        /** This share of the events services publish is published a second time under a new message id. */
+        z.strictObject({ duplicate: z.number().min(0).max(1) }),
+      ]),
     )
     .default([]),
   /** A parameter sweep for `saga-sim sweep` (flags override it). */

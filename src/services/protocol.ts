@@ -19,6 +19,8 @@ export const WorkerConfigSchema = z.strictObject({
   delayMs: z.record(z.string(), z.number().nonnegative()),
   /** ...and for every other order this many. */
   defaultDelayMs: z.number().nonnegative(),
+  /** Share of published events sent a second time under a new message id (the duplicate fault). */
+  duplicateShare: z.number().min(0).max(1),
   /** The order service fails sagas not finished this long after they were placed. */
   sagaTimeoutMs: z.number().positive(),
   /** Interval between stats messages. */
@@ -34,10 +36,12 @@ export interface WorkerStats {
   deadLetters: number;
   publishRetries: number;
   publishFailures: number;
+  /** Second copies sent by the duplicate fault. */
+  duplicatesSent: number;
 }
 
 export function emptyStats(): WorkerStats {
-  return { handled: 0, published: 0, ignored: 0, deadLetters: 0, publishRetries: 0, publishFailures: 0 };
+  return { handled: 0, published: 0, ignored: 0, deadLetters: 0, publishRetries: 0, publishFailures: 0, duplicatesSent: 0 };
 }
 
 /** Main thread → worker. */

@@ -11,7 +11,13 @@ const RETRY_BASE_MS = 100;
 
 export type Publish = (events: readonly Outgoing[]) => Promise<void>;
 
-export function createPublisher(js: JetStreamClient, stats: WorkerStats): Publish {
+export interface PublisherFaults {
+  /** Share of events published a second time under a new message id, so JetStream keeps both. */
+  duplicateShare: number;
+  random: () => number;
+}
+
+export function createPublisher(js: JetStreamClient, stats: WorkerStats, faults?: PublisherFaults): Publish {
   const publishOne = async (out: Outgoing) => {
     const event = stamp(out, new Date().toISOString()) as SagaEvent;
     const data = encodeEvent(event);
@@ -20,6 +26,10 @@ export function createPublisher(js: JetStreamClient, stats: WorkerStats): Publis
       try {
         await js.publish(out.type, data, { msgID });
         stats.published++;
+        if (faults && faults.duplicateShare > 0 && faults.random() < faults.duplicateShare) {
+          await js.publish(out.type, data, { msgID: `${msgID}:duplicate` });
+          stats.duplicatesSent++;
+        }
         return;
       } catch (cause) {
         if (attempt >= PUBLISH_ATTEMPTS) {

@@ -12,6 +12,8 @@ import { deadLetterSubject } from '../events/subjects.js';
 import { createService } from './create-service.js';
 import { emptyStats, unreachable, WorkerConfigSchema, type FromWorker, type ToWorker } from './protocol.js';
 import { createPublisher } from './publisher.js';
+import { SERVICE_NAMES } from './service.js';
+import { mulberry32 } from '../load/random.js';
 
 if (isMainThread || !parentPort) throw new Error('worker-main must run in a worker thread (it is started by the run engine)');
 const port: MessagePort = parentPort;
@@ -27,7 +29,11 @@ async function main(): Promise<void> {
   const stats = emptyStats();
   const nc = await connectBroker(config.natsUrl, `saga-sim-${config.service}`);
   const js = jetstream(nc);
-  const publish = createPublisher(js, stats);
+  // Seeded per service, so a seed reproduces which events the duplicate fault repeats (up to timing).
+  const publish = createPublisher(js, stats, {
+    duplicateShare: config.duplicateShare,
+    random: mulberry32(config.payment.seed * 31 + SERVICE_NAMES.indexOf(config.service)),
+  });
 
   const deadLetter = async (m: JsMsg, reason: string) => {
     stats.deadLetters++;

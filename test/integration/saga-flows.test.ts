@@ -93,3 +93,19 @@ describe('saga timeouts', () => {
     expectInvariantsPass(r);
   });
 });
+
+describe('duplicate deliveries', () => {
+  it('duplicate: 0.5 → many second copies on NATS, no double effect, ledgers and stock reconcile', async () => {
+    const r = await new RunEngine({ scenario: scenario(readFileSync(join(import.meta.dirname, '../../scenarios/duplicates.yaml'), 'utf8')) }).run();
+    const sent = Object.values(r.services).reduce((n, s) => n + s.duplicatesSent, 0);
+    const published = Object.values(r.services).reduce((n, s) => n + s.published, 0);
+    expect(sent / published).toBeGreaterThan(0.4);
+    expect(sent / published).toBeLessThan(0.6);
+    // Every copy crossed NATS and was seen as a duplicate of an event already seen.
+    expect(r.events.duplicates).toBe(sent);
+    expect(r.faults).toEqual([{ kind: 'duplicate', share: 0.5 }]);
+    expect(r.orders.confirmed + r.orders.cancelled).toBe(500);
+    expect(r.orders.cancelledByReason.out_of_stock).toBeGreaterThan(0);
+    expectInvariantsPass(r);
+  });
+});
