@@ -3,8 +3,10 @@ import { writeFile } from 'node:fs/promises';
 import { startEmbeddedServer, type EmbeddedServer } from '../broker/embedded-server.js';
 import { RunEngine } from '../engine/run.js';
 import { UsageError } from '../errors.js';
+import { DEFAULT_BASELINE_SECONDS, measureBaseline, sagaMessagesPerSecond } from '../experiment/baseline.js';
 import { findMax, judge } from '../experiment/find-max.js';
-import { renderBench, renderCurve, writeHgrm } from '../report/bench-output.js';
+import type { Report } from '../report/report.js';
+import { renderBaseline, renderBench, renderCurve, writeHgrm, type BaselineResult } from '../report/bench-output.js';
 import { parseDuration } from '../scenario/duration.js';
 import { parseScenario, readScenarioText, type ScenarioOverrides } from '../scenario/load.js';
 import { parseThreshold, type Threshold } from '../verify/thresholds.js';
@@ -22,6 +24,7 @@ interface BenchFlags {
   natsUrl?: string;
   json?: string;
   hgrm?: string;
+  baseline?: boolean;
   quiet?: boolean;
   color?: boolean;
   tui?: boolean;
@@ -40,6 +43,7 @@ export function benchCommand(): Command {
     .option('--slo <expr>', 'with --find-max, e.g. "p99<20ms" (any threshold expression)')
     .addOption(new Option('--topology <t>', 'override the topology').choices(['parallel', 'sequential']))
     .addOption(new Option('--nats-url <url>', 'use this NATS server instead of starting one').env('NATS_URL'))
+    .option('--baseline', 'also measure the raw broker on the same server (core pub→sub, JetStream publish) and report the ratio', false)
     .option('--json <file>', 'write the results (and the full report of a fixed-rate run) as JSON')
     .option('--hgrm <file>', 'write the corrected latency distribution in HdrHistogram .hgrm format (ms)')
     .option('-q, --quiet', 'print only the results', false)
@@ -76,14 +80,22 @@ async function benchAction(file: string, flags: BenchFlags): Promise<number> {
   const simulated = simulatedPayment();
 
   if (!flags.findMax) {
-    const abort = new AbortController();
-    const engine = new RunEngine({ scenario: scenarioAt(rate), natsUrl: flags.natsUrl, simulatedPayment: simulated, warmupMs, signal: abort.signal });
-    const report = await watchRun(engine, abort, flags);
-    process.stdout.write(`${renderBench(report, rate)}\n`);
-    if (flags.json) await writeFile(flags.json, `${JSON.stringify({ mode: 'fixed-rate', rate, report }, null, 2)}\n`);
-    if (flags.hgrm) await writeHgrm(flags.hgrm, report);
-    if (report.interrupted) return EXIT.interrupted;
-    return report.passed ? EXIT.ok : EXIT.failed;
+    let server: EmbeddedServer | undefined;
+    const natsUrl = flags.natsUrl ?? (flags.baseline ? (server = await startEmbeddedServer()).url : undefined);
+    try {
+      const abort = new AbortController();
+      const engine = new RunEngine({ scenario: scenarioAt(rate), natsUrl, simulatedPayment: simulated, warmupMs, signal: abort.signal });
+      const report = await watchRun(engine, abort, flags);
+      process.stdout.write(`${renderBench(report, rate)}\n`);
+      const baseline = flags.baseline && natsUrl ? await baselineFor(natsUrl, report, flags.quiet) : undefined;
+      if (baseline) process.stdout.write(`${renderBaseline(baseline)}\n`);
+      if (flags.json) await writeFile(flags.json, `${JSON.stringify({ mode: 'fixed-rate', rate, baseline: baseline ?? null, report }, null, 2)}\n`);
+      if (flags.hgrm) await writeHgrm(flags.hgrm, report);
+      if (report.interrupted) return EXIT.interrupted;
+      return report.passed ? EXIT.ok : EXIT.failed;
+    } finally {
+      await server?.stop();
+    }
   }
 
   let server: EmbeddedServer | undefined;
@@ -102,6 +114,13 @@ async function benchAction(file: string, flags: BenchFlags): Promise<number> {
   } finally {
     await server?.stop();
   }
+}
+
+async function baselineFor(natsUrl: string, report: Report, quiet?: boolean): Promise<BaselineResult> {
+  if (!quiet) process.stderr.write(`measuring the raw broker for ${DEFAULT_BASELINE_SECONDS}s + ${DEFAULT_BASELINE_SECONDS}s…\n`);
+  const raw = await measureBaseline(natsUrl);
+  const sagaMessages = sagaMessagesPerSecond(report.events.byType, report.throughput.sagasPerSecond, report.orders.total - report.orders.pending);
+  return { ...raw, sagaMessagesPerSecond: sagaMessages, ratio: Math.round((sagaMessages / raw.jetstreamPublishesPerSecond) * 1000) / 1000 };
 }
 
 /** "p99<20ms" is short for "latency.p99 < 20ms"; any threshold expression works. */

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import type { Baseline } from '../experiment/baseline.js';
 import type { CurvePoint } from '../experiment/find-max.js';
 import { decodeHistogram, type LatencySummary } from '../metrics/histogram.js';
 import type { Report } from './report.js';
@@ -20,6 +21,20 @@ export function renderBench(report: Report, rate: number): string {
     ladderRow('corrected', report.latency.ms),
     ladderRow('uncorrected', report.latency.uncorrectedMs),
     `process      cpu ${report.process.cpuSeconds}s (${cores.toFixed(2)} cores) · max rss ${report.process.maxRssMb} MB (saga-sim; nats-server not included)`,
+  ].join('\n');
+}
+
+export interface BaselineResult extends Baseline {
+  /** Events on the saga stream per second during the run. */
+  sagaMessagesPerSecond: number;
+  /** sagaMessagesPerSecond ÷ jetstreamPublishesPerSecond: the headline, comparable across machines. */
+  ratio: number;
+}
+
+export function renderBaseline(b: BaselineResult): string {
+  return [
+    `baseline     raw core pub→sub ${b.coreMsgsPerSecond} msgs/s · raw JetStream publish ${b.jetstreamPublishesPerSecond} msgs/s (${b.payloadBytes}-byte messages, ${b.seconds}s each)`,
+    `ratio        saga messages ${b.sagaMessagesPerSecond}/s ÷ raw JetStream publishes = ${b.ratio}`,
   ].join('\n');
 }
 

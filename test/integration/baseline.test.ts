@@ -1,0 +1,30 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { describe, expect, it } from 'vitest';
+import { measureBaseline, sagaMessagesPerSecond } from '../../src/experiment/baseline.js';
+import { startNats } from '../helpers/nats.js';
+
+describe('raw broker baseline', () => {
+  it('measures core and JetStream rates on the same server and leaves no stream behind', async () => {
+    const server = await startNats();
+    try {
+      const b = await measureBaseline(server.url, 0.5);
+      expect(b.coreMsgsPerSecond).toBeGreaterThan(1000);
+      expect(b.jetstreamPublishesPerSecond).toBeGreaterThan(100);
+      // Core delivery without persistence is always the faster of the two.
+      expect(b.coreMsgsPerSecond).toBeGreaterThan(b.jetstreamPublishesPerSecond);
+      const nc = await connect({ servers: server.url });
+      const names: string[] = [];
+      for await (const name of (await jetstreamManager(nc)).streams.names()) names.push(name);
+      expect(names).toEqual([]);
+      await nc.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('saga messages per second are events per saga times sagas per second', () => {
+    expect(sagaMessagesPerSecond({ a: 400, b: 400 }, 50, 100)).toBe(400);
+    expect(sagaMessagesPerSecond({ a: 1 }, 50, 0)).toBe(0);
+  });
+});
