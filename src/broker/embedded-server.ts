@@ -21,11 +21,19 @@ export interface EmbeddedServer {
   version: string;
   storeDir: string;
   stop(): Promise<void>;
+  /** SIGKILLs the server (a crash: no shutdown, nothing flushed by it). */
+  kill(): Promise<void>;
+  /** Starts it again on the same ports and store, and waits until it is healthy. */
+  restart(): Promise<void>;
 }
 
 const DEFAULT_READY_TIMEOUT_MS = 10_000;
+interface Running {
+  child: ChildProcess;
+  dir: string;
+}
 /** Servers still running, so the last-resort exit hook can kill them and remove their stores. */
-const live = new Set<{ child: ChildProcess; dir: string }>();
+const live = new Set<Running>();
 let exitHookInstalled = false;
 
 /** Spawns nats-server with JetStream on free ports and a temporary store, and waits until it is healthy. */
@@ -43,28 +51,49 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
     } }`,
   ].join('\n');
   writeFileSync(join(dir, 'nats.conf'), config);
-  const logFile = join(dir, 'nats.log');
-  const child = spawn(bin, ['-c', join(dir, 'nats.conf'), '-l', logFile], { stdio: 'ignore' });
-  const entry = { child, dir };
-  live.add(entry);
-  installExitHook();
-
   const url = `nats://127.0.0.1:${port}`;
   const monitorUrl = `http://127.0.0.1:${monitorPort}`;
+  const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  const entry: Running = { child: await launch(bin, dir, monitorUrl, readyTimeoutMs), dir };
+  live.add(entry);
+  installExitHook();
+  return {
+    url,
+    monitorUrl,
+    version: version.join('.'),
+    storeDir: dir,
+    stop: () => stopChild(entry),
+    async kill() {
+      const { child } = entry;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async restart() {
+      entry.child = await launch(bin, dir, monitorUrl, readyTimeoutMs);
+    },
+  };
+}
+
+/** Spawns nats-server on the config in `dir` and waits until it is healthy; on failure, says why with the log's tail. */
+async function launch(bin: string, dir: string, monitorUrl: string, readyTimeoutMs: number): Promise<ChildProcess> {
+  const logFile = join(dir, 'nats.log');
+  const child = spawn(bin, ['-c', join(dir, 'nats.conf'), '-l', logFile], { stdio: 'ignore' });
   let exited = false;
   child.once('exit', () => (exited = true));
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
   try {
-    await waitHealthy(monitorUrl, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, () => exited, spawnError);
+    await waitHealthy(monitorUrl, readyTimeoutMs, () => exited, spawnError);
   } catch (cause) {
     const tail = readTail(logFile);
-    await stopChild(entry);
+    await stopChild({ child, dir });
     throw new BrokerUnavailableError(
       `nats-server (${bin}) did not become ready: ${(cause as Error).message}${tail ? ` — log: ${tail}` : ''}`,
       { cause },
     );
   }
-  return { url, monitorUrl, version: version.join('.'), storeDir: dir, stop: () => stopChild(entry) };
+  return child;
 }
 
 async function waitHealthy(monitorUrl: string, timeoutMs: number, exited: () => boolean, spawnError: Promise<Error>) {
@@ -85,7 +114,7 @@ async function waitHealthy(monitorUrl: string, timeoutMs: number, exited: () => 
   throw new Error(`not healthy after ${timeoutMs} ms`);
 }
 
-async function stopChild(entry: { child: ChildProcess; dir: string }): Promise<void> {
+async function stopChild(entry: Running): Promise<void> {
   const { child, dir } = entry;
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

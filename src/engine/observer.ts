@@ -34,8 +34,9 @@ export class StreamObserver {
 
   async start(nc: NatsConnection): Promise<void> {
     const js = jetstream(nc);
-    const events = await (await js.consumers.get(EVENTS_STREAM)).consume();
-    const dead = await (await js.consumers.get(DEAD_LETTER_STREAM)).consume();
+    // Short pulls, so the observer resumes within seconds of a broker restart (see the services).
+    const events = await (await js.consumers.get(EVENTS_STREAM)).consume({ expires: 5000 });
+    const dead = await (await js.consumers.get(DEAD_LETTER_STREAM)).consume({ expires: 5000 });
     this.iterators.push(events, dead);
     void (async () => {
       for await (const m of events) {

@@ -1,7 +1,7 @@
 import { connectBroker, connectionStateOf, serverVersion } from '../broker/connection.js';
 import { startEmbeddedServer, type EmbeddedServer } from '../broker/embedded-server.js';
 import { deleteStreams, provisionStreams } from '../broker/streams.js';
-import { InterruptedError, type ServiceCrashedError } from '../errors.js';
+import { InterruptedError, ServiceCrashedError, UsageError } from '../errors.js';
 import { buildCatalogue, stockOf } from '../load/catalogue.js';
 import { createOrderSource, type OrderSource } from '../load/order-source.js';
 import { buildReport } from '../report/build-report.js';
@@ -111,8 +111,13 @@ export class RunEngine {
     try {
       this.enter('starting-broker');
       let embedded: EmbeddedServer | undefined;
+      const brokerFaults = scenario.faults.some((f) => 'broker' in f);
+      if (brokerFaults && this.options.natsUrl) {
+        throw new UsageError('broker faults need the embedded nats-server; drop --nats-url (saga-sim will not kill a server it did not start)');
+      }
       if (!this.options.natsUrl) {
-        embedded = await startEmbeddedServer();
+        // With broker kills, fsync every write (2.10+) so a kill -9 loses nothing acknowledged.
+        embedded = await startEmbeddedServer({ syncAlways: brokerFaults });
         cleanups.push(() => embedded?.stop() ?? Promise.resolve());
       }
       const url = this.options.natsUrl ?? (embedded as EmbeddedServer).url;
@@ -225,6 +230,27 @@ export class RunEngine {
       for (const fault of scenario.faults) {
         if ('duplicate' in fault) {
           faultsApplied.push({ kind: 'duplicate', share: fault.duplicate });
+          continue;
+        }
+        if ('broker' in fault) {
+          const server = embedded as EmbeddedServer;
+          const timer = setTimeout(() => {
+            const appliedAtMs = Math.round(now() - startedAt);
+            this.emit({ type: 'warning', message: `fault: nats-server killed (kill -9); restarting in ${fault.restartAfter} ms` });
+            void server.kill().then(() => {
+              const restart = setTimeout(() => {
+                server.restart().then(
+                  () => {
+                    faultsApplied.push({ kind: 'broker-kill', atMs: fault.at, downMs: Math.round(now() - startedAt) - appliedAtMs, appliedAtMs });
+                    this.emit({ type: 'warning', message: 'fault: nats-server restarted on the same store' });
+                  },
+                  (error: Error) => crashed(new ServiceCrashedError(`nats-server did not come back: ${error.message}`, { cause: error })),
+                );
+              }, fault.restartAfter);
+              cleanups.unshift(async () => clearTimeout(restart));
+            });
+          }, Math.max(0, startedAt + START_LEAD_MS + fault.at - now()));
+          cleanups.unshift(async () => clearTimeout(timer));
           continue;
         }
         const timer = setTimeout(() => {

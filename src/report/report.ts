@@ -57,6 +57,7 @@ export interface Report {
   faults: (
     | { kind: 'stall'; service: string; atMs: number; forMs: number; appliedAtMs: number }
     | { kind: 'duplicate'; share: number }
+    | { kind: 'broker-kill'; atMs: number; downMs: number; appliedAtMs: number }
   )[];
   /** The load generator: sends more than 10 ms behind schedule, and the worst lag. */
   load: { lateSends: number; maxLagMs: number };

@@ -18,7 +18,14 @@ export function latencyLine(l: LatencySummary): string {
 }
 
 function faultText(fault: Report['faults'][number]): string {
-  return fault.kind === 'duplicate' ? `duplicate ${fault.share * 100}% of events` : `${fault.service} stalled ${fault.forMs} ms at ${fault.appliedAtMs} ms`;
+  switch (fault.kind) {
+    case 'duplicate':
+      return `duplicate ${fault.share * 100}% of events`;
+    case 'broker-kill':
+      return `nats-server killed at ${fault.appliedAtMs} ms, down ${fault.downMs} ms`;
+    case 'stall':
+      return `${fault.service} stalled ${fault.forMs} ms at ${fault.appliedAtMs} ms`;
+  }
 }
 
 const mark = (passed: boolean, paint: Paint) => (passed ? paint.ok('pass') : paint.bad('FAIL'));

@@ -159,6 +159,8 @@ export const ScenarioSchema = z.strictObject({
         }),
         /** This share of the events services publish is published a second time under a new message id. */
         z.strictObject({ duplicate: z.number().min(0).max(1) }),
+        /** SIGKILL the embedded nats-server at `at`, and start it again on the same store after `restartAfter`. */
+        z.strictObject({ broker: z.literal('kill'), at: Duration, restartAfter: Duration }),
       ]),
     )
     .default([]),

@@ -5,9 +5,13 @@ import { messageId } from '../events/subjects.js';
 import { stamp, type Outgoing } from './outgoing.js';
 import type { WorkerStats } from './protocol.js';
 
-/** Attempts per event. Retrying is safe: the Nats-Msg-Id makes the server drop a second copy. */
-export const PUBLISH_ATTEMPTS = 5;
+/**
+ * Attempts per event, with doubling waits capped at RETRY_MAX_MS: about 10 s in all, enough to ride
+ * out a broker restart. Retrying is safe: the Nats-Msg-Id makes the server drop a second copy.
+ */
+export const PUBLISH_ATTEMPTS = 8;
 const RETRY_BASE_MS = 100;
+const RETRY_MAX_MS = 2000;
 
 export type Publish = (events: readonly Outgoing[]) => Promise<void>;
 
@@ -37,7 +41,7 @@ export function createPublisher(js: JetStreamClient, stats: WorkerStats, faults?
           throw cause;
         }
         stats.publishRetries++;
-        await new Promise((r) => setTimeout(r, RETRY_BASE_MS * 2 ** (attempt - 1)));
+        await new Promise((r) => setTimeout(r, Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempt - 1))));
       }
     }
   };

@@ -19,6 +19,8 @@ if (isMainThread || !parentPort) throw new Error('worker-main must run in a work
 const port: MessagePort = parentPort;
 const send = (msg: FromWorker) => port.postMessage(msg);
 
+/** How long a pull request waits on the server before the client renews it. */
+const PULL_EXPIRES_MS = 5000;
 /** Dead-lettered bodies are cut here; the reason and original subject travel in headers. */
 const MAX_DEAD_LETTER_BODY = 512 * 1024;
 
@@ -70,7 +72,9 @@ async function main(): Promise<void> {
   };
 
   const consumer = await js.consumers.get(EVENTS_STREAM, durableName(config.service));
-  const messages = await consumer.consume({ max_messages: 1024 });
+  // A pull lives on the server: if the server restarts, the client notices only when the pull
+  // expires (30 s by default). 5 s bounds the stall after a broker restart at a few idle pulls.
+  const messages = await consumer.consume({ max_messages: 1024, expires: PULL_EXPIRES_MS });
   const timer = setInterval(() => send({ type: 'stats', stats: { ...stats } }), config.statsIntervalMs);
   // Timeouts are checked often enough to fire within a tenth of the timeout (and at least every 250 ms).
   const ticker = service.tick
