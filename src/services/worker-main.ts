@@ -48,6 +48,13 @@ async function main(): Promise<void> {
   };
 
   const onMessage = (m: JsMsg) => {
+    // On servers before 2.10 the consumer carries every event. A valid event's subject is its type,
+    // so others are acked unread; the services that do handle them validate and dead-letter them.
+    if (!config.filtered && !accepts.has(m.subject)) {
+      stats.ignored++;
+      m.ack();
+      return;
+    }
     let event;
     try {
       event = decodeEvent(m.data, m.subject);
