@@ -21,6 +21,7 @@ export interface RunFlags {
   duration?: string;
   successRate?: number;
   topology?: 'parallel' | 'sequential';
+  delivery?: 'jetstream' | 'core';
   quiet?: boolean;
   color?: boolean;
   tui?: boolean;
@@ -49,6 +50,7 @@ export function runCommand(): Command {
     .option('--duration <d>', 'override orders.duration (e.g. 30s)', duration)
     .addOption(new Option('--success-rate <r>', 'override payment.successRate (0..1)').argParser(share).env('PAYMENT_SUCCESS_RATE'))
     .addOption(new Option('--topology <t>', 'override the topology').choices(['parallel', 'sequential']))
+    .addOption(new Option('--delivery <d>', 'jetstream (durable, the default) or core (queue groups, at most once)').choices(['jetstream', 'core']))
     .option('-q, --quiet', 'print only the final summary', false)
     .option('--no-tui', 'plain progress lines instead of the live dashboard (the default when not on a terminal)')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
@@ -91,6 +93,7 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
   if (flags.duration !== undefined) overrides['orders.duration'] = flags.duration;
   if (flags.successRate !== undefined) overrides['payment.successRate'] = flags.successRate;
   if (flags.topology !== undefined) overrides.topology = flags.topology;
+  if (flags.delivery !== undefined) overrides.delivery = flags.delivery;
   const thresholds = (flags.threshold ?? []).map((expression) => {
     try {
       return parseThreshold(expression);

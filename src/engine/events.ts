@@ -52,7 +52,7 @@ export interface RunInfo {
   scenario: string;
   seed: number;
   topology: 'parallel' | 'sequential';
-  delivery: 'jetstream';
+  delivery: 'jetstream' | 'core';
   planned: number;
   rate: number;
 }

@@ -1,8 +1,8 @@
 import { jetstream, type ConsumerMessages } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { DEAD_LETTER_STREAM, EVENTS_STREAM } from '../broker/streams.js';
 import { decodeEvent } from '../events/codec.js';
-import { isTerminalType, type EventType } from '../events/subjects.js';
+import { DEAD_LETTER_PREFIX, EVENT_TYPES, isTerminalType, type EventType } from '../events/subjects.js';
 import { TraceBook } from '../verify/trace.js';
 import { now } from './clock.js';
 
@@ -23,6 +23,7 @@ export class StreamObserver {
   deadLetters = 0;
   invalid = 0;
   private readonly iterators: ConsumerMessages[] = [];
+  private readonly subscriptions: Subscription[] = [];
 
   /** `watch`: orders whose full event sequence is kept (scripted orders with expectations). */
   constructor(
@@ -32,6 +33,21 @@ export class StreamObserver {
     this.book = new TraceBook(watch);
   }
 
+  /** Core delivery has no stream to read: the observer subscribes like any other client, at most once. */
+  async startCore(nc: NatsConnection): Promise<void> {
+    for (const subject of EVENT_TYPES) {
+      this.subscriptions.push(nc.subscribe(subject, { callback: (_error, msg) => this.receive(msg.data, msg.subject) }));
+    }
+    this.subscriptions.push(
+      nc.subscribe(`${DEAD_LETTER_PREFIX}.>`, {
+        callback: () => {
+          this.deadLetters++;
+        },
+      }),
+    );
+    await nc.flush();
+  }
+
   async start(nc: NatsConnection): Promise<void> {
     const js = jetstream(nc);
     // Short pulls, so the observer resumes within seconds of a broker restart (see the services).
@@ -39,25 +55,28 @@ export class StreamObserver {
     const dead = await (await js.consumers.get(DEAD_LETTER_STREAM)).consume({ expires: 5000 });
     this.iterators.push(events, dead);
     void (async () => {
-      for await (const m of events) {
-        let event;
-        try {
-          event = decodeEvent(m.data, m.subject);
-        } catch {
-          this.invalid++;
-          continue;
-        }
-        if (!this.book.record(event)) continue;
-        const reason = event.type === 'order.cancelled.v1' ? event.payload.reason : undefined;
-        this.onEvent({ orderId: event.orderId, type: event.type, reason, at: now() }, isTerminalType(event.type));
-      }
+      for await (const m of events) this.receive(m.data, m.subject);
     })();
     void (async () => {
       for await (const _ of dead) this.deadLetters++;
     })();
   }
 
+  private receive(data: Uint8Array, subject: string): void {
+    let event;
+    try {
+      event = decodeEvent(data, subject);
+    } catch {
+      this.invalid++;
+      return;
+    }
+    if (!this.book.record(event)) return;
+    const reason = event.type === 'order.cancelled.v1' ? event.payload.reason : undefined;
+    this.onEvent({ orderId: event.orderId, type: event.type, reason, at: now() }, isTerminalType(event.type));
+  }
+
   async stop(): Promise<void> {
+    for (const s of this.subscriptions) s.unsubscribe();
     await Promise.all(this.iterators.map((it) => it.close().catch(() => undefined)));
   }
 }

@@ -137,15 +137,19 @@ export class RunEngine {
       const catalogue = buildCatalogue(scenario);
       const source = createOrderSource(scenario, catalogue);
       const plan = loadPlan(scenario, source.scriptedIds.length);
-      const { filtered } = await provisionStreams(
-        nc,
-        SERVICE_NAMES.map((service) => ({ service, consumes: CONSUMES[service] })),
-      );
-      if (this.options.natsUrl && !this.options.keep) cleanups.unshift(() => deleteStreams(nc).catch(() => undefined));
+      // Core delivery keeps nothing on the server; queue subscriptions get only their subjects.
+      const core = scenario.delivery === 'core';
+      const { filtered } = core
+        ? { filtered: true }
+        : await provisionStreams(
+            nc,
+            SERVICE_NAMES.map((service) => ({ service, consumes: CONSUMES[service] })),
+          );
+      if (!core && this.options.natsUrl && !this.options.keep) cleanups.unshift(() => deleteStreams(nc).catch(() => undefined));
 
       this.emit({
         type: 'start',
-        info: { scenario: scenario.name, seed: scenario.seed, topology: scenario.topology, delivery: 'jetstream', planned: plan.planned, rate: scenario.orders.rate },
+        info: { scenario: scenario.name, seed: scenario.seed, topology: scenario.topology, delivery: scenario.delivery, planned: plan.planned, rate: scenario.orders.rate },
       });
       let connection: ConnectionState = 'connected';
       void (async () => {
@@ -170,7 +174,7 @@ export class RunEngine {
         this.load?.finished?.(seen.at);
         drained.poke();
       }, new Set(source.scriptedIds));
-      await observer.start(nc);
+      await (core ? observer.startCore(nc) : observer.start(nc));
       cleanups.unshift(() => observer.stop());
 
       this.enter('starting-services');
@@ -326,6 +330,7 @@ export class RunEngine {
       service,
       natsUrl,
       topology: scenario.topology,
+      delivery: scenario.delivery,
       filtered,
       payment: { seed: scenario.seed, successRate: scenario.payment.successRate, simulated: this.options.simulatedPayment ?? true },
       stock,

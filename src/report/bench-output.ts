@@ -25,16 +25,17 @@ export function renderBench(report: Report, rate: number): string {
 }
 
 export interface BaselineResult extends Baseline {
-  /** Events on the saga stream per second during the run. */
+  delivery: 'jetstream' | 'core';
+  /** Saga events published per second during the run. */
   sagaMessagesPerSecond: number;
-  /** sagaMessagesPerSecond ÷ jetstreamPublishesPerSecond: the headline, comparable across machines. */
+  /** sagaMessagesPerSecond ÷ the raw rate of the same delivery: the headline, comparable across machines. */
   ratio: number;
 }
 
 export function renderBaseline(b: BaselineResult): string {
   return [
     `baseline     raw core pub→sub ${b.coreMsgsPerSecond} msgs/s · raw JetStream publish ${b.jetstreamPublishesPerSecond} msgs/s (${b.payloadBytes}-byte messages, ${b.seconds}s each)`,
-    `ratio        saga messages ${b.sagaMessagesPerSecond}/s ÷ raw JetStream publishes = ${b.ratio}`,
+    `ratio        saga messages ${b.sagaMessagesPerSecond}/s ÷ raw ${b.delivery === 'core' ? 'core msgs' : 'JetStream publishes'} = ${b.ratio}`,
   ].join('\n');
 }
 

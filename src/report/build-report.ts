@@ -60,7 +60,7 @@ export function buildReport(p: ReportParts): Report {
     scenario: { name: scenario.name, file: scenario.file },
     seed: scenario.seed,
     topology: scenario.topology,
-    delivery: 'jetstream',
+    delivery: scenario.delivery,
     broker: p.broker,
     startedAt: new Date(p.startedAt).toISOString(),
     durationSeconds: round((p.endedAt - p.startedAt) / 1000, 3),

@@ -18,7 +18,7 @@ export interface Report {
   scenario: { name: string; file: string };
   seed: number;
   topology: 'parallel' | 'sequential';
-  delivery: 'jetstream';
+  delivery: 'jetstream' | 'core';
   broker: BrokerInfo;
   startedAt: string;
   durationSeconds: number;

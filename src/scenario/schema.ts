@@ -86,6 +86,8 @@ export const ScenarioSchema = z.strictObject({
   description: z.string().optional(),
   seed: z.number().int().default(DEFAULT_SEED),
   topology: z.enum(['parallel', 'sequential']).default('parallel'),
+  /** jetstream: durable, explicit ack, de-duplicated. core: queue groups, at most once. */
+  delivery: z.enum(['jetstream', 'core']).default('jetstream'),
   orders: z
     .strictObject({
       /** Generated orders to place (0: only the script's). */

@@ -8,6 +8,8 @@ export const WorkerConfigSchema = z.strictObject({
   service: z.enum(SERVICE_NAMES),
   natsUrl: z.string().min(1),
   topology: z.enum(TOPOLOGIES as ['parallel', 'sequential']),
+  /** jetstream: durable consumers, explicit ack. core: queue-group subscriptions, at most once. */
+  delivery: z.enum(['jetstream', 'core']),
   /** false on servers before 2.10: the consumer then delivers every event and the shell skips the rest. */
   filtered: z.boolean(),
   payment: z.strictObject({ seed: z.number().int(), successRate: z.number().min(0).max(1), simulated: z.boolean() }),

@@ -1,4 +1,3 @@
-import type { JetStreamClient } from '@nats-io/jetstream';
 import { encodeEvent } from '../events/codec.js';
 import type { SagaEvent } from '../events/schema.js';
 import { messageId } from '../events/subjects.js';
@@ -15,23 +14,26 @@ const RETRY_MAX_MS = 2000;
 
 export type Publish = (events: readonly Outgoing[]) => Promise<void>;
 
+/** Puts one message on the wire: a JetStream publish that resolves on the PubAck, or a core publish. */
+export type Send = (subject: string, data: Uint8Array, msgID: string) => Promise<void>;
+
 export interface PublisherFaults {
   /** Share of events published a second time under a new message id, so JetStream keeps both. */
   duplicateShare: number;
   random: () => number;
 }
 
-export function createPublisher(js: JetStreamClient, stats: WorkerStats, faults?: PublisherFaults): Publish {
+export function createPublisher(send: Send, stats: WorkerStats, faults?: PublisherFaults): Publish {
   const publishOne = async (out: Outgoing) => {
     const event = stamp(out, new Date().toISOString()) as SagaEvent;
     const data = encodeEvent(event);
     const msgID = messageId(out.orderId, out.type);
     for (let attempt = 1; ; attempt++) {
       try {
-        await js.publish(out.type, data, { msgID });
+        await send(out.type, data, msgID);
         stats.published++;
         if (faults && faults.duplicateShare > 0 && faults.random() < faults.duplicateShare) {
-          await js.publish(out.type, data, { msgID: `${msgID}:duplicate` });
+          await send(out.type, data, `${msgID}:duplicate`);
           stats.duplicatesSent++;
         }
         return;

@@ -1,12 +1,11 @@
 /**
- * Entry of a service worker thread: one NATS connection, one durable consumer, and the
- * service's pure logic in between. Fails fast when loaded outside a worker.
+ * Entry of a service worker thread: one NATS connection, one transport (a durable JetStream
+ * consumer, or core queue subscriptions), and the service's pure logic in between. Fails fast
+ * when loaded outside a worker.
  */
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { jetstream, type JsMsg } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
 import { connectBroker } from '../broker/connection.js';
-import { durableName, EVENTS_STREAM } from '../broker/streams.js';
 import { decodeEvent } from '../events/codec.js';
 import { deadLetterSubject } from '../events/subjects.js';
 import { createService } from './create-service.js';
@@ -14,13 +13,12 @@ import { emptyStats, unreachable, WorkerConfigSchema, type FromWorker, type ToWo
 import { createPublisher } from './publisher.js';
 import { SERVICE_NAMES } from './service.js';
 import { mulberry32 } from '../load/random.js';
+import { coreTransport, jetstreamTransport, type Delivery } from './transport.js';
 
 if (isMainThread || !parentPort) throw new Error('worker-main must run in a worker thread (it is started by the run engine)');
 const port: MessagePort = parentPort;
 const send = (msg: FromWorker) => port.postMessage(msg);
 
-/** How long a pull request waits on the server before the client renews it. */
-const PULL_EXPIRES_MS = 5000;
 /** Dead-lettered bodies are cut here; the reason and original subject travel in headers. */
 const MAX_DEAD_LETTER_BODY = 512 * 1024;
 
@@ -30,24 +28,24 @@ async function main(): Promise<void> {
   const accepts = new Set<string>(service.consumes);
   const stats = emptyStats();
   const nc = await connectBroker(config.natsUrl, `saga-sim-${config.service}`);
-  const js = jetstream(nc);
+  const transport = config.delivery === 'core' ? coreTransport(nc, config.service, service.consumes) : jetstreamTransport(nc, config.service);
   // Seeded per service, so a seed reproduces which events the duplicate fault repeats (up to timing).
-  const publish = createPublisher(js, stats, {
+  const publish = createPublisher(transport.send, stats, {
     duplicateShare: config.duplicateShare,
     random: mulberry32(config.payment.seed * 31 + SERVICE_NAMES.indexOf(config.service)),
   });
 
-  const deadLetter = async (m: JsMsg, reason: string) => {
+  const deadLetter = async (m: Delivery, reason: string) => {
     stats.deadLetters++;
     const h = headers();
     h.set('Saga-Sim-Reason', reason.slice(0, 500));
     h.set('Saga-Sim-Subject', m.subject);
     h.set('Saga-Sim-Service', config.service);
     const body = m.data.byteLength > MAX_DEAD_LETTER_BODY ? m.data.subarray(0, MAX_DEAD_LETTER_BODY) : m.data;
-    await js.publish(deadLetterSubject(config.service), body, { headers: h });
+    await transport.sendWithHeaders(deadLetterSubject(config.service), body, h);
   };
 
-  const onMessage = (m: JsMsg) => {
+  const onMessage = (m: Delivery) => {
     // On servers before 2.10 the consumer carries every event. A valid event's subject is its type,
     // so others are acked unread; the services that do handle them validate and dead-letter them.
     if (!config.filtered && !accepts.has(m.subject)) {
@@ -78,10 +76,6 @@ async function main(): Promise<void> {
     else void send();
   };
 
-  const consumer = await js.consumers.get(EVENTS_STREAM, durableName(config.service));
-  // A pull lives on the server: if the server restarts, the client notices only when the pull
-  // expires (30 s by default). 5 s bounds the stall after a broker restart at a few idle pulls.
-  const messages = await consumer.consume({ max_messages: 1024, expires: PULL_EXPIRES_MS });
   const timer = setInterval(() => send({ type: 'stats', stats: { ...stats } }), config.statsIntervalMs);
   // Timeouts are checked often enough to fire within a tenth of the timeout (and at least every 250 ms).
   const ticker = service.tick
@@ -114,7 +108,7 @@ async function main(): Promise<void> {
       case 'stop':
         clearInterval(timer);
         clearInterval(ticker);
-        void messages
+        void transport
           .close()
           .then(() => nc.drain())
           .finally(() => {
@@ -126,8 +120,8 @@ async function main(): Promise<void> {
         unreachable(msg);
     }
   });
+  await transport.start(onMessage);
   send({ type: 'ready' });
-  for await (const m of messages) onMessage(m);
 }
 
 main().catch((error: Error) => send({ type: 'fatal', message: error.message }));

@@ -131,3 +131,16 @@ describe('against an existing server (--nats-url)', () => {
     expect(report.invariants.filter((i) => !i.passed)).toEqual([]);
   });
 });
+
+describe('core delivery (at most once)', () => {
+  it('runs the same saga on queue-group subscriptions, with the same seeded outcomes as JetStream, and creates no stream', async () => {
+    const yaml = 'name: core\nseed: 16\norders: { count: 300, rate: 300 }\npayment: { successRate: 0.7 }\n';
+    const core = await new RunEngine({ scenario: scenario(`${yaml}delivery: core\n`), natsUrl: server.url }).run();
+    expect(await streamNames()).toEqual([]);
+    const durable = await new RunEngine({ scenario: scenario(yaml), natsUrl: server.url }).run();
+    expect(core.delivery).toBe('core');
+    expect(core.orders).toEqual(durable.orders);
+    expect(core.compensations).toEqual(durable.compensations);
+    expect(core.passed).toBe(true);
+  });
+});

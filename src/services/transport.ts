@@ -1,0 +1,82 @@
+import { jetstream, type ConsumerMessages } from '@nats-io/jetstream';
+import type { MsgHdrs, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { durableName, EVENTS_STREAM } from '../broker/streams.js';
+import type { EventType } from '../events/subjects.js';
+import type { Send } from './publisher.js';
+
+/** One delivered message, whatever the transport. Core messages ignore ack and nak: at most once. */
+export interface Delivery {
+  subject: string;
+  data: Uint8Array;
+  ack(): void;
+  nak(delayMs?: number): void;
+}
+
+/** How a service worker receives and sends: JetStream (durable) or core NATS (at most once). */
+export interface Transport {
+  send: Send;
+  sendWithHeaders(subject: string, data: Uint8Array, headers: MsgHdrs): Promise<void>;
+  /** Starts delivering to `onMessage`; resolves once it is receiving. */
+  start(onMessage: (delivery: Delivery) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** How long a pull request waits on the server before the client renews it. */
+export const PULL_EXPIRES_MS = 5000;
+
+/** The service's durable consumer, explicit ack; publishes wait for the PubAck and carry a Nats-Msg-Id. */
+export function jetstreamTransport(nc: NatsConnection, service: string): Transport {
+  const js = jetstream(nc);
+  let messages: ConsumerMessages | undefined;
+  return {
+    send: async (subject, data, msgID) => {
+      await js.publish(subject, data, { msgID });
+    },
+    sendWithHeaders: async (subject, data, headers) => {
+      await js.publish(subject, data, { headers });
+    },
+    async start(onMessage) {
+      const consumer = await js.consumers.get(EVENTS_STREAM, durableName(service));
+      // A pull lives on the server: if the server restarts, the client notices only when the pull
+      // expires (30 s by default). 5 s bounds the stall after a broker restart at a few idle pulls.
+      const iterator = await consumer.consume({ max_messages: 1024, expires: PULL_EXPIRES_MS });
+      messages = iterator;
+      void (async () => {
+        for await (const m of iterator) onMessage(m);
+      })();
+    },
+    close: async () => {
+      await messages?.close();
+    },
+  };
+}
+
+/**
+ * Core NATS: a queue-group subscription per subject the service handles, plain publishes. Nothing
+ * is stored or redelivered; this mode exists to show what durability costs and what it saves.
+ */
+export function coreTransport(nc: NatsConnection, service: string, subjects: readonly EventType[]): Transport {
+  const subscriptions: Subscription[] = [];
+  return {
+    send: async (subject, data) => {
+      nc.publish(subject, data);
+    },
+    sendWithHeaders: async (subject, data, headers) => {
+      nc.publish(subject, data, { headers });
+    },
+    async start(onMessage) {
+      for (const subject of subjects) {
+        subscriptions.push(
+          nc.subscribe(subject, {
+            queue: `saga-sim-${service}`,
+            callback: (_error, msg) => onMessage({ subject: msg.subject, data: msg.data, ack: () => undefined, nak: () => undefined }),
+          }),
+        );
+      }
+      await nc.flush();
+    },
+    close: async () => {
+      for (const s of subscriptions) s.unsubscribe();
+    },
+  };
+}
