@@ -50,6 +50,7 @@ export function buildReport(p: ReportParts): Report {
     payment: snapshot('payment'),
     inventory: snapshot('inventory'),
     observed: book,
+    delivery: scenario.delivery,
   });
   const expectations = checkExpectations(
     scenario.script.flatMap((entry, i): OrderExpectation[] => (entry.expect ? [{ orderId: entry.id ?? scriptedOrderId(i), ...entry.expect }] : [])),
@@ -93,6 +94,7 @@ export function buildReport(p: ReportParts): Report {
     events: {
       byType: eventCounts((t) => book.count(t)),
       duplicates: book.duplicates,
+      lostCreated: p.placed.reduce((n, id) => n + ((book.orders.get(id)?.counts['order.created.v1'] ?? 0) === 0 ? 1 : 0), 0),
       invalid: observer.invalid,
       deadLetters: observer.deadLetters,
     },

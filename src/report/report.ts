@@ -67,6 +67,8 @@ export interface Report {
     byType: Record<EventType, number>;
     /** Deliveries repeating an event already seen (same eventId). */
     duplicates: number;
+    /** Placed orders whose order.created.v1 never crossed NATS (lost in transit: core delivery under faults). */
+    lostCreated: number;
     /** Messages on saga subjects that were not valid events. */
     invalid: number;
     /** Messages services republished to the dead-letter subjects. */

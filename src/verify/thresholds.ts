@@ -42,6 +42,7 @@ export const METRICS: Readonly<Record<string, Metric>> = {
   'compensations.paymentRefunded': { unit: 'count', read: (r) => r.compensations.paymentRefunded, help: 'refunds' },
   deadLetters: { unit: 'count', read: (r) => r.events.deadLetters, help: 'dead-lettered messages' },
   duplicates: { unit: 'count', read: (r) => r.events.duplicates, help: 'duplicate deliveries' },
+  lostCreated: { unit: 'count', read: (r) => r.events.lostCreated, help: 'orders whose order.created.v1 never crossed NATS' },
   'throughput.sagasPerSecond': { unit: 'rate', read: (r) => r.throughput.sagasPerSecond, help: 'finished sagas per second' },
   ...Object.fromEntries(
     (['p50', 'p90', 'p99', 'p999', 'p9999', 'max', 'mean'] as const).flatMap((p) => [
