@@ -36,6 +36,20 @@ interface Running {
 const live = new Set<Running>();
 let exitHookInstalled = false;
 
+/**
+ * Runs `fn` against `natsUrl`, or against an embedded server started for it and stopped after.
+ * For commands that make several runs on one server (sweep points, find-max steps).
+ */
+export async function withNatsServer<T>(natsUrl: string | undefined, fn: (url: string) => Promise<T>): Promise<T> {
+  if (natsUrl) return fn(natsUrl);
+  const server = await startEmbeddedServer();
+  try {
+    return await fn(server.url);
+  } finally {
+    await server.stop();
+  }
+}
+
 /** Spawns nats-server with JetStream on free ports and a temporary store, and waits until it is healthy. */
 export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): Promise<EmbeddedServer> {
   const bin = options.bin ?? findNatsServer();

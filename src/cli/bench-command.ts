@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { writeFile } from 'node:fs/promises';
-import { startEmbeddedServer, type EmbeddedServer } from '../broker/embedded-server.js';
+import { startEmbeddedServer, withNatsServer, type EmbeddedServer } from '../broker/embedded-server.js';
 import { RunEngine } from '../engine/run.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_BASELINE_SECONDS, measureBaseline, sagaMessagesPerSecond } from '../experiment/baseline.js';
@@ -101,9 +101,7 @@ async function benchAction(file: string, flags: BenchFlags): Promise<number> {
     }
   }
 
-  let server: EmbeddedServer | undefined;
-  const natsUrl = flags.natsUrl ?? (server = await startEmbeddedServer()).url;
-  try {
+  return withNatsServer(flags.natsUrl, async (natsUrl) => {
     const { best, curve } = await findMax(rate, async (stepRate) => {
       if (!flags.quiet) process.stderr.write(`trying ${stepRate}/s for ${flags.duration}…\n`);
       const report = await new RunEngine({ scenario: scenarioAt(stepRate), natsUrl, simulatedPayment: simulated, warmupMs }).run();
@@ -114,9 +112,7 @@ async function benchAction(file: string, flags: BenchFlags): Promise<number> {
     process.stdout.write(`${paint.bold(`find-max: ${parseScenario(text, file, base).name}${slo ? `, SLO ${slo.expression}` : ''}`)}\n${renderCurve(curve, best)}\n`);
     if (flags.json) await writeFile(flags.json, `${JSON.stringify({ mode: 'find-max', slo: slo?.expression ?? null, best: best ?? null, curve }, null, 2)}\n`);
     return best ? EXIT.ok : EXIT.failed;
-  } finally {
-    await server?.stop();
-  }
+  });
 }
 
 async function baselineFor(natsUrl: string, report: Report, quiet?: boolean): Promise<BaselineResult> {

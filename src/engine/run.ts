@@ -1,7 +1,7 @@
 import { connectBroker, connectionStateOf, serverVersion } from '../broker/connection.js';
 import { startEmbeddedServer, type EmbeddedServer } from '../broker/embedded-server.js';
 import { deleteStreams, provisionStreams } from '../broker/streams.js';
-import { InterruptedError, ServiceCrashedError, UsageError } from '../errors.js';
+import { InterruptedError, UsageError, type ServiceCrashedError } from '../errors.js';
 import { buildCatalogue, stockOf } from '../load/catalogue.js';
 import { createOrderSource, type OrderSource } from '../load/order-source.js';
 import { buildReport } from '../report/build-report.js';
@@ -21,6 +21,7 @@ import type { BrokerInfo, ConnectionState, EngineEvent, EngineListener, Phase } 
 import { startClosedLoop, startOpenLoop, type LoadLoop } from './load-loop.js';
 import { loadPlan } from '../load/plan.js';
 import { StreamObserver } from './observer.js';
+import { scheduleFaults } from './faults.js';
 import { OutcomeTracker } from './outcomes.js';
 
 export interface RunOptions {
@@ -230,41 +231,17 @@ export class RunEngine {
       cleanups.unshift(async () => clearInterval(ticker));
 
       const orderWorker = workers.get('order') as ServiceWorker;
-      const faultsApplied: Report['faults'] = [];
-      for (const fault of scenario.faults) {
-        if ('duplicate' in fault) {
-          faultsApplied.push({ kind: 'duplicate', share: fault.duplicate });
-          continue;
-        }
-        if ('broker' in fault) {
-          const server = embedded as EmbeddedServer;
-          const timer = setTimeout(() => {
-            const appliedAtMs = Math.round(now() - startedAt);
-            this.emit({ type: 'warning', message: `fault: nats-server killed (kill -9); restarting in ${fault.restartAfter} ms` });
-            void server.kill().then(() => {
-              const restart = setTimeout(() => {
-                server.restart().then(
-                  () => {
-                    faultsApplied.push({ kind: 'broker-kill', atMs: fault.at, downMs: Math.round(now() - startedAt) - appliedAtMs, appliedAtMs });
-                    this.emit({ type: 'warning', message: 'fault: nats-server restarted on the same store' });
-                  },
-                  (error: Error) => crashed(new ServiceCrashedError(`nats-server did not come back: ${error.message}`, { cause: error })),
-                );
-              }, fault.restartAfter);
-              cleanups.unshift(async () => clearTimeout(restart));
-            });
-          }, Math.max(0, startedAt + START_LEAD_MS + fault.at - now()));
-          cleanups.unshift(async () => clearTimeout(timer));
-          continue;
-        }
-        const timer = setTimeout(() => {
-          workers.get(fault.stall)?.send({ type: 'stall', ms: fault.for });
-          faultsApplied.push({ kind: 'stall', service: fault.stall, atMs: fault.at, forMs: fault.for, appliedAtMs: Math.round(now() - startedAt) });
-          this.emit({ type: 'warning', message: `fault: ${fault.stall} stalled for ${fault.for} ms` });
-        }, Math.max(0, startedAt + START_LEAD_MS + fault.at - now()));
-        cleanups.unshift(async () => clearTimeout(timer));
-      }
       const loadStart = startedAt + START_LEAD_MS;
+      const faultsApplied = scheduleFaults({
+        faults: scenario.faults,
+        loadStart,
+        startedAt,
+        workers,
+        embedded,
+        warn: (message) => this.emit({ type: 'warning', message }),
+        crashed,
+        onCleanup: (cleanup) => cleanups.unshift(cleanup),
+      });
       outcomes.recordFrom = loadStart + (this.options.warmupMs ?? 0);
       abort.signal.addEventListener('abort', () => this.load?.wake(), { once: true });
       const callbacks = {

@@ -1,4 +1,4 @@
-import { startEmbeddedServer, type EmbeddedServer } from '../broker/embedded-server.js';
+import { withNatsServer } from '../broker/embedded-server.js';
 import type { EngineListener } from '../engine/events.js';
 import { RunEngine } from '../engine/run.js';
 import type { ScenarioOverrides } from '../scenario/load.js';
@@ -51,10 +51,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepPoint[]> {
   const { spec } = options;
   const points = spec.values.map((value) => scenarioAt(options.text, options.file, options.overrides, spec.param, value));
   if (points[0]) checkParam(points[0], spec.param);
-  let server: EmbeddedServer | undefined;
-  const natsUrl = options.natsUrl ?? (server = await startEmbeddedServer()).url;
-  const results: SweepPoint[] = [];
-  try {
+  return withNatsServer(options.natsUrl, async (natsUrl) => {
+    const results: SweepPoint[] = [];
     for (const [index, scenario] of points.entries()) {
       const value = spec.values[index] as number;
       const engine = new RunEngine({ scenario, natsUrl, simulatedPayment: options.simulatedPayment, signal: options.signal });
@@ -90,8 +88,6 @@ export async function runSweep(options: SweepOptions): Promise<SweepPoint[]> {
       results.push(point);
       options.onPoint?.(point, index);
     }
-  } finally {
-    await server?.stop();
-  }
-  return results;
+    return results;
+  });
 }
