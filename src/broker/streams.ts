@@ -11,7 +11,18 @@ export const DEAD_LETTER_STREAM = 'SAGA_SIM_DEADLETTER';
 export const DUPLICATE_WINDOW_MS = 120_000;
 /** Unacknowledged deliveries a service may hold; bounds its memory and the redelivery burst after a crash. */
 export const DEFAULT_MAX_ACK_PENDING = 4096;
-export const DEFAULT_ACK_WAIT_MS = 30_000;
+
+/** Redelivery policy of the service consumers. */
+export interface RedeliveryPolicy {
+  maxDeliver: number;
+  /** ms; the first is the ack wait. */
+  backoff: readonly number[];
+}
+
+/** The KV bucket holding a service's records (orders, payments, reservations). */
+export function stateBucket(service: string): string {
+  return `saga-sim-state-${service}`;
+}
 
 export function durableName(service: string): string {
   return `saga-sim-${service}`;
@@ -31,7 +42,7 @@ export interface Provisioned {
  * Creates the event and dead-letter streams afresh (a previous run's leftovers are deleted)
  * and one durable, explicitly acknowledged consumer per service.
  */
-export async function provisionStreams(nc: NatsConnection, consumers: readonly ConsumerPlan[]): Promise<Provisioned> {
+export async function provisionStreams(nc: NatsConnection, consumers: readonly ConsumerPlan[], policy: RedeliveryPolicy): Promise<Provisioned> {
   const jsm = await manager(nc);
   await deleteStreams(jsm);
   const filtered = atLeast(serverVersion(nc), 2, 10);
@@ -48,7 +59,10 @@ export async function provisionStreams(nc: NatsConnection, consumers: readonly C
         durable_name: durableName(plan.service),
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
-        ack_wait: nanos(DEFAULT_ACK_WAIT_MS),
+        ack_wait: nanos(policy.backoff[0] ?? 30_000),
+        max_deliver: policy.maxDeliver,
+        // The server wants fewer backoff steps than deliveries; one wait needs no list.
+        ...(policy.maxDeliver > 1 && policy.backoff.length > 1 ? { backoff: policy.backoff.slice(0, policy.maxDeliver - 1).map(nanos) } : {}),
         max_ack_pending: DEFAULT_MAX_ACK_PENDING,
         ...(filtered ? { filter_subjects: [...plan.consumes] } : {}),
       });

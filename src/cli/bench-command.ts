@@ -11,7 +11,7 @@ import { parseDuration } from '../scenario/duration.js';
 import { parseScenario, readScenarioText, type ScenarioOverrides } from '../scenario/load.js';
 import { parseThreshold, type Threshold } from '../verify/thresholds.js';
 import { EXIT } from './exit-codes.js';
-import { duration, positiveNumber } from './options.js';
+import { duration, positiveNumber, stateOption, acksOption } from './options.js';
 import { paintFor, simulatedPayment, watchRun } from './watch-run.js';
 
 interface BenchFlags {
@@ -22,6 +22,8 @@ interface BenchFlags {
   slo?: string;
   topology?: 'parallel' | 'sequential';
   delivery?: 'jetstream' | 'core';
+  state?: 'kv' | 'memory';
+  acks?: 'double' | 'single';
   natsUrl?: string;
   json?: string;
   hgrm?: string;
@@ -44,6 +46,8 @@ export function benchCommand(): Command {
     .option('--slo <expr>', 'with --find-max, e.g. "p99<20ms" (any threshold expression)')
     .addOption(new Option('--topology <t>', 'override the topology').choices(['parallel', 'sequential']))
     .addOption(new Option('--delivery <d>', 'jetstream (durable, the default) or core (queue groups, at most once)').choices(['jetstream', 'core']))
+    .addOption(stateOption())
+    .addOption(acksOption())
     .addOption(new Option('--nats-url <url>', 'use this NATS server instead of starting one').env('NATS_URL'))
     .option('--baseline', 'also measure the raw broker on the same server (core pub→sub, JetStream publish) and report the ratio', false)
     .option('--json <file>', 'write the results (and the full report of a fixed-rate run) as JSON')
@@ -77,6 +81,8 @@ async function benchAction(file: string, flags: BenchFlags): Promise<number> {
   const base: ScenarioOverrides = { 'orders.count': undefined, 'orders.duration': flags.duration, script: [] };
   if (flags.topology) base.topology = flags.topology;
   if (flags.delivery) base.delivery = flags.delivery;
+  if (flags.state) base.state = flags.state;
+  if (flags.acks) base['jetstream.acks'] = flags.acks;
   const scenarioAt = (rate: number) => parseScenario(text, file, { ...base, 'orders.rate': rate });
   const rate = flags.rate ?? DEFAULT_BENCH_RATE;
   const paint = paintFor(flags);

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '../scenario/duration.js';
 
 /** Commander argument parsers: each rejects with a message that says what the flag accepts. */
@@ -29,4 +29,17 @@ export function share(value: string): number {
 export function duration(value: string): string {
   if (parseDuration(value) === undefined) throw new InvalidArgumentError(`expected a duration such as 500ms, 30s or 2m, got "${value}"`);
   return value;
+}
+
+/** --state, shared by the commands that run sagas. */
+export function stateOption(): Option {
+  return new Option('--state <s>', 'where services keep their records: kv (JetStream KV, survives a crash; the default) or memory (faster)').choices([
+    'kv',
+    'memory',
+  ]);
+}
+
+/** --acks, shared by the commands that run sagas. */
+export function acksOption(): Option {
+  return new Option('--acks <a>', 'JetStream acks: double (the server confirms each, the default) or single (faster)').choices(['double', 'single']);
 }

@@ -8,7 +8,7 @@ import { METRICS, parseThreshold } from '../verify/thresholds.js';
 import { renderSummary } from '../report/summary-text.js';
 import { loadScenarioFile, type ScenarioOverrides } from '../scenario/load.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
-import { duration, integer, positiveInt, positiveNumber, share } from './options.js';
+import { duration, integer, positiveInt, positiveNumber, share, stateOption, acksOption } from './options.js';
 import { paintFor, simulatedPayment, watchRun } from './watch-run.js';
 
 export interface RunFlags {
@@ -22,6 +22,8 @@ export interface RunFlags {
   successRate?: number;
   topology?: 'parallel' | 'sequential';
   delivery?: 'jetstream' | 'core';
+  state?: 'kv' | 'memory';
+  acks?: 'double' | 'single';
   quiet?: boolean;
   color?: boolean;
   tui?: boolean;
@@ -51,6 +53,8 @@ export function runCommand(): Command {
     .addOption(new Option('--success-rate <r>', 'override payment.successRate (0..1)').argParser(share).env('PAYMENT_SUCCESS_RATE'))
     .addOption(new Option('--topology <t>', 'override the topology').choices(['parallel', 'sequential']))
     .addOption(new Option('--delivery <d>', 'jetstream (durable, the default) or core (queue groups, at most once)').choices(['jetstream', 'core']))
+    .addOption(stateOption())
+    .addOption(acksOption())
     .option('-q, --quiet', 'print only the final summary', false)
     .option('--no-tui', 'plain progress lines instead of the live dashboard (the default when not on a terminal)')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
@@ -94,6 +98,8 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
   if (flags.successRate !== undefined) overrides['payment.successRate'] = flags.successRate;
   if (flags.topology !== undefined) overrides.topology = flags.topology;
   if (flags.delivery !== undefined) overrides.delivery = flags.delivery;
+  if (flags.state !== undefined) overrides.state = flags.state;
+  if (flags.acks !== undefined) overrides['jetstream.acks'] = flags.acks;
   const thresholds = (flags.threshold ?? []).map((expression) => {
     try {
       return parseThreshold(expression);

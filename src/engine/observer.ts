@@ -1,5 +1,6 @@
 import { jetstream, type ConsumerMessages } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { DEAD_LETTER_KIND } from '../broker/max-deliveries.js';
 import { DEAD_LETTER_STREAM, EVENTS_STREAM } from '../broker/streams.js';
 import { decodeEvent } from '../events/codec.js';
 import { DEAD_LETTER_PREFIX, EVENT_TYPES, isTerminalType, type EventType } from '../events/subjects.js';
@@ -21,6 +22,8 @@ export interface TerminalSeen {
 export class StreamObserver {
   readonly book: TraceBook;
   deadLetters = 0;
+  /** Dead letters of messages a consumer gave up on after max_deliver deliveries. */
+  exhausted = 0;
   invalid = 0;
   private readonly iterators: ConsumerMessages[] = [];
   private readonly subscriptions: Subscription[] = [];
@@ -58,7 +61,10 @@ export class StreamObserver {
       for await (const m of events) this.receive(m.data, m.subject);
     })();
     void (async () => {
-      for await (const _ of dead) this.deadLetters++;
+      for await (const m of dead) {
+        this.deadLetters++;
+        if (m.headers?.get('Saga-Sim-Kind') === DEAD_LETTER_KIND.exhausted) this.exhausted++;
+      }
     })();
   }
 

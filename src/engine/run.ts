@@ -1,6 +1,8 @@
 import { connectBroker, connectionStateOf, serverVersion } from '../broker/connection.js';
 import { startEmbeddedServer, type EmbeddedServer } from '../broker/embedded-server.js';
 import { deleteStreams, provisionStreams } from '../broker/streams.js';
+import { forwardExhausted } from '../broker/max-deliveries.js';
+import { deleteStateBuckets, provisionStateBuckets } from '../broker/state-buckets.js';
 import { InterruptedError, UsageError, type ServiceCrashedError } from '../errors.js';
 import { buildCatalogue, stockOf } from '../load/catalogue.js';
 import { createOrderSource, type OrderSource } from '../load/order-source.js';
@@ -145,8 +147,17 @@ export class RunEngine {
         : await provisionStreams(
             nc,
             SERVICE_NAMES.map((service) => ({ service, consumes: CONSUMES[service] })),
+            scenario.jetstream,
           );
       if (!core && this.options.natsUrl && !this.options.keep) cleanups.unshift(() => deleteStreams(nc).catch(() => undefined));
+      if (!core) {
+        const forwarding = await forwardExhausted(nc, (error) => this.emit({ type: 'warning', message: error.message }));
+        cleanups.unshift(async () => forwarding.unsubscribe());
+      }
+      if (scenario.state === 'kv') {
+        await provisionStateBuckets(nc, SERVICE_NAMES);
+        if (this.options.natsUrl && !this.options.keep) cleanups.unshift(() => deleteStateBuckets(nc, SERVICE_NAMES).catch(() => undefined));
+      }
 
       this.emit({
         type: 'start',
@@ -308,6 +319,8 @@ export class RunEngine {
       natsUrl,
       topology: scenario.topology,
       delivery: scenario.delivery,
+      state: scenario.state,
+      jetstream: { acks: scenario.jetstream.acks },
       filtered,
       payment: { seed: scenario.seed, successRate: scenario.payment.successRate, simulated: this.options.simulatedPayment ?? true },
       stock,

@@ -14,7 +14,7 @@ function ladderRow(label: string, l: LatencySummary): string {
 export function renderBench(report: Report, rate: number): string {
   const cores = report.durationSeconds > 0 ? report.process.cpuSeconds / report.durationSeconds : 0;
   return [
-    `bench: ${report.scenario.name} at ${rate}/s · ${report.delivery} · ${report.topology} · nats-server ${report.broker.version}`,
+    `bench: ${report.scenario.name} at ${rate}/s · ${report.delivery} · ${report.state} state · ${report.topology} · nats-server ${report.broker.version}`,
     `achieved     ${report.throughput.sagasPerSecond} sagas/s (offered ${rate}/s) · ${report.orders.total} orders · ${report.orders.pending} pending · invariants ${report.invariants.every((i) => i.passed) ? 'pass' : 'FAIL'}`,
     `late sends   ${report.load.lateSends} (max lag ${n(report.load.maxLagMs)} ms)`,
     `latency ms         p50      p90      p99    p99.9   p99.99      max   (orders intended in the first ${report.latency.warmupMs} ms are warm-up, not counted)`,

@@ -11,7 +11,7 @@ export function renderMarkdown(report: Report): string {
   const lines = [
     `## ${icon(report.passed)} saga-sim: ${report.scenario.name}`,
     '',
-    `seed ${report.seed} · ${report.topology} · ${report.delivery} · nats-server ${report.broker.version}${report.interrupted ? ' · interrupted' : ''}`,
+    `seed ${report.seed} · ${report.topology} · ${report.delivery} · ${report.state} state · nats-server ${report.broker.version}${report.interrupted ? ' · interrupted' : ''}`,
     '',
     '| orders | confirmed | cancelled | failed | pending | sagas/s |',
     '|---:|---:|---:|---:|---:|---:|',

@@ -19,6 +19,8 @@ export interface Report {
   seed: number;
   topology: 'parallel' | 'sequential';
   delivery: 'jetstream' | 'core';
+  /** Where the services kept their records: kv (durable) or memory. */
+  state: 'kv' | 'memory';
   broker: BrokerInfo;
   startedAt: string;
   durationSeconds: number;
@@ -73,6 +75,8 @@ export interface Report {
     invalid: number;
     /** Messages services republished to the dead-letter subjects. */
     deadLetters: number;
+    /** Of those, messages a consumer gave up on after max_deliver deliveries (from the server's advisory). */
+    exhausted: number;
   };
   services: Record<ServiceName, WorkerStats>;
   invariants: InvariantResult[];

@@ -59,14 +59,14 @@ export function renderSummary(report: Report, paint: Paint = NO_PAINT, reportPat
   const broker = report.broker.embedded ? `embedded nats-server ${report.broker.version}` : `nats-server ${report.broker.version}`;
   const lines = [
     paint.bold(`saga-sim: ${report.scenario.name}`) +
-      paint.dim(`  seed ${report.seed} · ${report.topology} · ${report.delivery} · ${broker}${report.interrupted ? ' · interrupted' : report.stoppedEarly ? ' · stopped early' : ''}`),
+      paint.dim(`  seed ${report.seed} · ${report.topology} · ${report.delivery} · ${report.state} state · ${broker}${report.interrupted ? ' · interrupted' : report.stoppedEarly ? ' · stopped early' : ''}`),
     `orders       ${o.total} total · ${o.confirmed} confirmed (${pct(o.confirmed, o.total)}) · ${o.cancelled} cancelled · ${o.failed} failed · ${o.pending} pending`,
     `cancelled    ${r.payment_failed} payment failed · ${r.out_of_stock} out of stock · ${r.payment_and_stock} both`,
     `compensated  ${report.compensations.inventoryReleased} inventory released · ${report.compensations.paymentRefunded} payment refunded`,
     `latency      ${latencyLine(report.latency.ms)}  (from intended send)`,
     `             ${latencyLine(report.latency.uncorrectedMs)}  (uncorrected)`,
     `throughput   ${report.throughput.sagasPerSecond} sagas/s (offered ${report.throughput.offeredPerSecond}/s) · ${report.durationSeconds}s`,
-    `dead letters ${report.events.deadLetters}${report.events.lostCreated > 0 ? ` · lost in transit ${report.events.lostCreated} orders` : ''} · late sends ${report.load.lateSends} · cpu ${report.process.cpuSeconds}s · max rss ${report.process.maxRssMb} MB`,
+    `dead letters ${report.events.deadLetters}${report.events.exhausted > 0 ? ` (${report.events.exhausted} after max_deliver)` : ''}${report.events.lostCreated > 0 ? ` · lost in transit ${report.events.lostCreated} orders` : ''} · late sends ${report.load.lateSends} · cpu ${report.process.cpuSeconds}s · max rss ${report.process.maxRssMb} MB`,
     ...(report.faults.length > 0 ? [`faults       ${report.faults.map(faultText).join(' · ')}`] : []),
     'invariants',
     ...report.invariants.map((i) => `  ${mark(i.passed, paint)}  ${i.name}${i.passed ? '' : ` — ${i.details}`}`),

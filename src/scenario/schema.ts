@@ -15,6 +15,8 @@ export const DEFAULT_STOCK = 10_000;
 export const DEFAULT_SUCCESS_RATE = 0.9;
 export const DEFAULT_DRAIN_TIMEOUT = '30s';
 export const DEFAULT_SAGA_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_DELIVER = 10;
+export const DEFAULT_BACKOFF_MS = [5_000, 10_000, 30_000];
 
 const Duration = z
   .union([z.number(), z.string()])
@@ -88,6 +90,19 @@ export const ScenarioSchema = z.strictObject({
   topology: z.enum(['parallel', 'sequential']).default('parallel'),
   /** jetstream: durable, explicit ack, de-duplicated. core: queue groups, at most once. */
   delivery: z.enum(['jetstream', 'core']).default('jetstream'),
+  /** How JetStream delivers to the services (ignored with core delivery). */
+  jetstream: z
+    .strictObject({
+      /** double: the server confirms every ack (ackAck); single: acks are fire-and-forget (faster). */
+      acks: z.enum(['double', 'single']).default('double'),
+      /** Deliveries of one message before it is given up and dead-lettered. */
+      maxDeliver: z.number().int().min(1).default(DEFAULT_MAX_DELIVER),
+      /** Waits for an ack before each redelivery; the last repeats. The first is the ack wait. */
+      backoff: z.array(Duration).min(1).default(DEFAULT_BACKOFF_MS),
+    })
+    .default({ acks: 'double', maxDeliver: DEFAULT_MAX_DELIVER, backoff: DEFAULT_BACKOFF_MS }),
+  /** Where services keep their records: kv (JetStream KV, survives a worker crash) or memory (faster, lost with the worker). */
+  state: z.enum(['kv', 'memory']).default('kv'),
   orders: z
     .strictObject({
       /** Generated orders to place (0: only the script's). */

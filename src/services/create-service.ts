@@ -1,16 +1,35 @@
-import { createInventoryService } from './inventory/service.js';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { stateBucket } from '../broker/streams.js';
+import type { InventoryRecord } from './inventory/logic.js';
+import { createInventoryService, type InventoryService } from './inventory/service.js';
 import { createOrderService } from './order/service.js';
 import { createPaymentService } from './payment/service.js';
-import type { WorkerConfig } from './protocol.js';
+import type { WorkerConfig, WorkerStats } from './protocol.js';
 import type { Service } from './service.js';
+import { openKvStore, type KvStoreHooks } from './state/kv-store.js';
+import { memoryStore, type RecordStore } from './state/record-store.js';
 
-export function createService(config: WorkerConfig): Service {
+/** Opens the service's record store (loading what a previous worker stored) and builds the service on it. */
+export async function createService(config: WorkerConfig, nc: NatsConnection, stats: WorkerStats): Promise<Service> {
+  const open = async <R>(hooks: KvStoreHooks = {}): Promise<RecordStore<R>> =>
+    config.state === 'memory'
+      ? memoryStore<R>()
+      : openKvStore<R>(nc, stateBucket(config.service), {
+          wrote: () => stats.stateWrites++,
+          retried: () => stats.stateRetries++,
+          conflicted: () => stats.stateConflicts++,
+          ...hooks,
+        });
   switch (config.service) {
     case 'order':
-      return createOrderService({ topology: config.topology, sagaTimeoutMs: config.sagaTimeoutMs });
+      return createOrderService({ topology: config.topology, sagaTimeoutMs: config.sagaTimeoutMs }, await open());
     case 'payment':
-      return createPaymentService({ ...config.payment, topology: config.topology, forced: config.forcedPayments });
-    case 'inventory':
-      return createInventoryService({ stock: config.stock, short: config.shortOrders });
+      return createPaymentService({ ...config.payment, topology: config.topology, forced: config.forcedPayments }, await open());
+    case 'inventory': {
+      let service: InventoryService | undefined;
+      const records = await open<InventoryRecord>({ replaced: (_key, before, after) => service?.replaced(before as InventoryRecord | undefined, after as InventoryRecord | undefined) });
+      service = createInventoryService({ stock: config.stock, short: config.shortOrders }, records);
+      return service;
+    }
   }
 }

@@ -25,3 +25,10 @@ export function stamp(out: Outgoing, occurredAt: string): Envelope {
 
 export type Topology = 'parallel' | 'sequential';
 export const TOPOLOGIES: readonly Topology[] = ['parallel', 'sequential'];
+
+/** Events in `next` whose type is not in `before`: what a state change adds. */
+export function added(before: readonly Outgoing[], next: readonly Outgoing[]): Outgoing[] {
+  if (before.length === 0) return [...next];
+  const had = new Set(before.map((e) => e.type));
+  return next.filter((e) => !had.has(e.type));
+}

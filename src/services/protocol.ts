@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PlaceOrder } from './order/logic.js';
 import { SERVICE_NAMES, type ServiceSnapshot } from './service.js';
 import { TOPOLOGIES } from './outgoing.js';
+import { STATE_STORES } from './state/record-store.js';
 
 /** What a worker is started with (workerData), validated on arrival. */
 export const WorkerConfigSchema = z.strictObject({
@@ -10,6 +11,10 @@ export const WorkerConfigSchema = z.strictObject({
   topology: z.enum(TOPOLOGIES as ['parallel', 'sequential']),
   /** jetstream: durable consumers, explicit ack. core: queue-group subscriptions, at most once. */
   delivery: z.enum(['jetstream', 'core']),
+  /** double: acks wait for the server's confirmation (ackAck). */
+  jetstream: z.strictObject({ acks: z.enum(['double', 'single']) }),
+  /** kv: records in a JetStream KV bucket, so a restarted worker resumes; memory: lost with the worker. */
+  state: z.enum(STATE_STORES),
   /** false on servers before 2.10: the consumer then delivers every event and the shell skips the rest. */
   filtered: z.boolean(),
   payment: z.strictObject({ seed: z.number().int(), successRate: z.number().min(0).max(1), simulated: z.boolean() }),
@@ -40,10 +45,31 @@ export interface WorkerStats {
   publishFailures: number;
   /** Second copies sent by the duplicate fault. */
   duplicatesSent: number;
+  /** Deliveries the broker marked as redelivered (after a crash, a nak or an ack timeout). */
+  redelivered: number;
+  /** Acks the server did not confirm (the message will come again and be handled idempotently). */
+  ackFailures: number;
+  /** KV writes of service state, retries of them, and revision conflicts. */
+  stateWrites: number;
+  stateRetries: number;
+  stateConflicts: number;
 }
 
 export function emptyStats(): WorkerStats {
-  return { handled: 0, published: 0, ignored: 0, deadLetters: 0, publishRetries: 0, publishFailures: 0, duplicatesSent: 0 };
+  return {
+    handled: 0,
+    published: 0,
+    ignored: 0,
+    deadLetters: 0,
+    publishRetries: 0,
+    publishFailures: 0,
+    duplicatesSent: 0,
+    redelivered: 0,
+    ackFailures: 0,
+    stateWrites: 0,
+    stateRetries: 0,
+    stateConflicts: 0,
+  };
 }
 
 /** Main thread → worker. */

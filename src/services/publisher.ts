@@ -3,14 +3,7 @@ import type { SagaEvent } from '../events/schema.js';
 import { messageId } from '../events/subjects.js';
 import { stamp, type Outgoing } from './outgoing.js';
 import type { WorkerStats } from './protocol.js';
-
-/**
- * Attempts per event, with doubling waits capped at RETRY_MAX_MS: about 10 s in all, enough to ride
- * out a broker restart. Retrying is safe: the Nats-Msg-Id makes the server drop a second copy.
- */
-export const PUBLISH_ATTEMPTS = 8;
-const RETRY_BASE_MS = 100;
-const RETRY_MAX_MS = 2000;
+import { withRetries } from './retry.js';
 
 export type Publish = (events: readonly Outgoing[]) => Promise<void>;
 
@@ -28,23 +21,16 @@ export function createPublisher(send: Send, stats: WorkerStats, faults?: Publish
     const event = stamp(out, new Date().toISOString()) as SagaEvent;
     const data = encodeEvent(event);
     const msgID = messageId(out.orderId, out.type);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await send(out.type, data, msgID);
-        stats.published++;
-        if (faults && faults.duplicateShare > 0 && faults.random() < faults.duplicateShare) {
-          await send(out.type, data, `${msgID}:duplicate`);
-          stats.duplicatesSent++;
-        }
-        return;
-      } catch (cause) {
-        if (attempt >= PUBLISH_ATTEMPTS) {
-          stats.publishFailures++;
-          throw cause;
-        }
-        stats.publishRetries++;
-        await new Promise((r) => setTimeout(r, Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempt - 1))));
-      }
+    try {
+      await withRetries(() => send(out.type, data, msgID), { onRetry: () => stats.publishRetries++ });
+    } catch (cause) {
+      stats.publishFailures++;
+      throw cause;
+    }
+    stats.published++;
+    if (faults && faults.duplicateShare > 0 && faults.random() < faults.duplicateShare) {
+      await send(out.type, data, `${msgID}:duplicate`);
+      stats.duplicatesSent++;
     }
   };
   return async (events) => {

@@ -20,15 +20,35 @@ export type ServiceSnapshot =
       reservations: { orderId: string; items: StockLine[]; released: boolean }[];
     };
 
-/** A service with its state in memory. The worker shell feeds it events; it never touches NATS. */
+/**
+ * What handling one input produced: events to publish, and (with a durable store) the write they
+ * must wait for. The shell publishes only after `saved` resolves and acknowledges only after that.
+ */
+export interface Handled {
+  emit: Outgoing[];
+  saved?: Promise<unknown> | undefined;
+}
+
+/** A service over a record store. The worker shell feeds it events; it never touches NATS itself. */
 export interface Service {
   readonly name: ServiceName;
   /** Event types this service reacts to; anything else is acknowledged and ignored. */
   readonly consumes: readonly EventType[];
-  handle(event: SagaEvent): Outgoing[];
+  /**
+   * `redelivered`: the broker delivers this message again, so its first handling may have stored
+   * the state but died before publishing. Every event the record stands for is then re-emitted;
+   * the message ids let JetStream drop the copies that did go out.
+   */
+  handle(event: SagaEvent, redelivered?: boolean): Handled;
   /** Only the order service accepts commands from the load generator. `now` is epoch ms. */
-  place?(cmd: PlaceOrder, now: number): Outgoing[];
+  place?(cmd: PlaceOrder, now: number): Handled;
   /** Time-driven work (saga timeouts); called by the shell with the current epoch ms. */
-  tick?(now: number): Outgoing[];
+  tick?(now: number): Handled;
   snapshot(): ServiceSnapshot;
+}
+
+/** Waits for every write, or for none when there are none. */
+export function allSaved(writes: (Promise<unknown> | undefined)[]): Promise<unknown> | undefined {
+  const pending = writes.filter((w) => w !== undefined);
+  return pending.length === 0 ? undefined : pending.length === 1 ? pending[0] : Promise.all(pending);
 }

@@ -4,12 +4,16 @@ import { durableName, EVENTS_STREAM } from '../broker/streams.js';
 import type { EventType } from '../events/subjects.js';
 import type { Send } from './publisher.js';
 
-/** One delivered message, whatever the transport. Core messages ignore ack and nak: at most once. */
+/** One delivered message, whatever the transport. Core messages ignore ack, nak and working: at most once. */
 export interface Delivery {
   subject: string;
   data: Uint8Array;
+  /** The broker delivered this message before (JetStream only). */
+  redelivered: boolean;
   ack(): void;
   nak(delayMs?: number): void;
+  /** Tells the broker the message is still being worked on, so its ack timer restarts. */
+  working(): void;
 }
 
 /** How a service worker receives and sends: JetStream (durable) or core NATS (at most once). */
@@ -25,7 +29,7 @@ export interface Transport {
 export const PULL_EXPIRES_MS = 5000;
 
 /** The service's durable consumer, explicit ack; publishes wait for the PubAck and carry a Nats-Msg-Id. */
-export function jetstreamTransport(nc: NatsConnection, service: string): Transport {
+export function jetstreamTransport(nc: NatsConnection, service: string, doubleAck: boolean, onAckFailure: () => void): Transport {
   const js = jetstream(nc);
   let messages: ConsumerMessages | undefined;
   return {
@@ -42,7 +46,21 @@ export function jetstreamTransport(nc: NatsConnection, service: string): Transpo
       const iterator = await consumer.consume({ max_messages: 1024, expires: PULL_EXPIRES_MS });
       messages = iterator;
       void (async () => {
-        for await (const m of iterator) onMessage(m);
+        for await (const m of iterator) {
+          onMessage({
+            subject: m.subject,
+            data: m.data,
+            redelivered: m.info.redelivered,
+            // Double ack: the server confirms it. An unconfirmed ack means the message comes again,
+            // which the services handle idempotently; it is counted, not retried.
+            ack: () => {
+              if (doubleAck) m.ackAck().then((ok) => ok || onAckFailure(), onAckFailure);
+              else m.ack();
+            },
+            nak: (delayMs) => m.nak(delayMs),
+            working: () => m.working(),
+          });
+        }
       })();
     },
     close: async () => {
@@ -69,7 +87,7 @@ export function coreTransport(nc: NatsConnection, service: string, subjects: rea
         subscriptions.push(
           nc.subscribe(subject, {
             queue: `saga-sim-${service}`,
-            callback: (_error, msg) => onMessage({ subject: msg.subject, data: msg.data, ack: () => undefined, nak: () => undefined }),
+            callback: (_error, msg) => onMessage({ subject: msg.subject, data: msg.data, redelivered: false, ack: noop, nak: noop, working: noop }),
           }),
         );
       }
@@ -80,3 +98,5 @@ export function coreTransport(nc: NatsConnection, service: string, subjects: rea
     },
   };
 }
+
+const noop = () => undefined;

@@ -6,12 +6,13 @@
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { headers } from '@nats-io/transport-node';
 import { connectBroker } from '../broker/connection.js';
+import { DEAD_LETTER_KIND } from '../broker/max-deliveries.js';
 import { decodeEvent } from '../events/codec.js';
 import { deadLetterSubject } from '../events/subjects.js';
 import { createService } from './create-service.js';
 import { emptyStats, unreachable, WorkerConfigSchema, type FromWorker, type ToWorker } from './protocol.js';
 import { createPublisher } from './publisher.js';
-import { SERVICE_NAMES } from './service.js';
+import { SERVICE_NAMES, type Handled } from './service.js';
 import { mulberry32 } from '../load/random.js';
 import { coreTransport, jetstreamTransport, type Delivery } from './transport.js';
 
@@ -19,16 +20,36 @@ if (isMainThread || !parentPort) throw new Error('worker-main must run in a work
 const port: MessagePort = parentPort;
 const send = (msg: FromWorker) => port.postMessage(msg);
 
+/** Redelivery delay after a failed publish or store. */
+const NAK_DELAY_MS = 1000;
+
+/**
+ * Holds a reply `delayMs` (an injected latency), telling the broker the message is still being
+ * worked on so a hold longer than the ack wait is not mistaken for a lost worker.
+ */
+function hold(m: Delivery, delayMs: number, then: () => void): void {
+  const heartbeat = setInterval(() => m.working(), WORKING_INTERVAL_MS);
+  setTimeout(() => {
+    clearInterval(heartbeat);
+    then();
+  }, delayMs);
+}
+const WORKING_INTERVAL_MS = 2000;
+
 /** Dead-lettered bodies are cut here; the reason and original subject travel in headers. */
 const MAX_DEAD_LETTER_BODY = 512 * 1024;
 
 async function main(): Promise<void> {
   const config = WorkerConfigSchema.parse(workerData);
-  const service = createService(config);
-  const accepts = new Set<string>(service.consumes);
   const stats = emptyStats();
   const nc = await connectBroker(config.natsUrl, `saga-sim-${config.service}`);
-  const transport = config.delivery === 'core' ? coreTransport(nc, config.service, service.consumes) : jetstreamTransport(nc, config.service);
+  // Loads what a previous worker of this service stored, so a restart resumes where it stopped.
+  const service = await createService(config, nc, stats);
+  const accepts = new Set<string>(service.consumes);
+  const transport =
+    config.delivery === 'core'
+      ? coreTransport(nc, config.service, service.consumes)
+      : jetstreamTransport(nc, config.service, config.jetstream.acks === "double", () => stats.ackFailures++);
   // Seeded per service, so a seed reproduces which events the duplicate fault repeats (up to timing).
   const publish = createPublisher(transport.send, stats, {
     duplicateShare: config.duplicateShare,
@@ -38,6 +59,7 @@ async function main(): Promise<void> {
   const deadLetter = async (m: Delivery, reason: string) => {
     stats.deadLetters++;
     const h = headers();
+    h.set('Saga-Sim-Kind', DEAD_LETTER_KIND.invalid);
     h.set('Saga-Sim-Reason', reason.slice(0, 500));
     h.set('Saga-Sim-Subject', m.subject);
     h.set('Saga-Sim-Service', config.service);
@@ -58,7 +80,7 @@ async function main(): Promise<void> {
       event = decodeEvent(m.data, m.subject);
     } catch (error) {
       // Acked only once the dead letter is stored, so a bad message is never silently lost.
-      deadLetter(m, (error as Error).message).then(() => m.ack(), () => m.nak(1000));
+      deadLetter(m, (error as Error).message).then(() => m.ack(), () => m.nak(NAK_DELAY_MS));
       return;
     }
     if (!accepts.has(event.type)) {
@@ -67,21 +89,31 @@ async function main(): Promise<void> {
       return;
     }
     stats.handled++;
-    const out = service.handle(event);
-    if (out.length === 0) return m.ack();
-    const delay = config.delayMs[event.orderId] ?? config.defaultDelayMs;
-    const send = () => publish(out).then(() => m.ack(), () => m.nak(1000));
-    // A delay holds only the reply; the state change above is already made.
-    if (delay) setTimeout(send, delay);
-    else void send();
+    if (m.redelivered) stats.redelivered++;
+    const { emit, saved } = service.handle(event, m.redelivered);
+    const delay = emit.length === 0 ? 0 : (config.delayMs[event.orderId] ?? config.defaultDelayMs);
+    const finish = () => (emit.length === 0 ? m.ack() : publish(emit).then(() => m.ack(), () => m.nak(NAK_DELAY_MS)));
+    // A delay holds only the reply; the state change above is already made (and stored, first).
+    const release = delay ? () => hold(m, delay, finish) : finish;
+    if (saved) saved.then(release, () => m.nak(NAK_DELAY_MS));
+    else release();
+  };
+
+  /** Reports an unpublishable event: the worker cannot keep its promise, and the run must not pretend otherwise. */
+  const fatal = (what: string) => (error: Error) => send({ type: 'fatal', message: `${what}: ${error.message}` });
+  const publishAfter = (handled: Handled, what: string) => {
+    if (handled.emit.length === 0 && !handled.saved) return;
+    const go = () => publish(handled.emit).catch(fatal(`cannot publish ${what}`));
+    if (handled.saved) handled.saved.then(go, fatal(`cannot store ${what}`));
+    else void go();
   };
 
   const timer = setInterval(() => send({ type: 'stats', stats: { ...stats } }), config.statsIntervalMs);
   // Timeouts are checked often enough to fire within a tenth of the timeout (and at least every 250 ms).
   const ticker = service.tick
     ? setInterval(() => {
-        const out = service.tick?.(Date.now()) ?? [];
-        if (out.length > 0) publish(out).catch((error: Error) => send({ type: 'fatal', message: `cannot publish a timeout: ${error.message}` }));
+        const handled = service.tick?.(Date.now());
+        if (handled) publishAfter(handled, 'a saga timeout');
       }, Math.min(250, Math.max(10, config.sagaTimeoutMs / 10)))
     : undefined;
 
@@ -89,8 +121,8 @@ async function main(): Promise<void> {
     switch (msg.type) {
       case 'place-orders': {
         for (const cmd of msg.orders) {
-          const out = service.place?.(cmd, Date.now()) ?? [];
-          publish(out).catch((error: Error) => send({ type: 'fatal', message: `cannot publish order ${cmd.orderId}: ${error.message}` }));
+          const handled = service.place?.(cmd, Date.now());
+          if (handled) publishAfter(handled, `order ${cmd.orderId}`);
         }
         return;
       }

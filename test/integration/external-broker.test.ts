@@ -74,7 +74,13 @@ describe('against an existing server (--nats-url)', () => {
     await new RunEngine({ scenario: scenario(yaml), natsUrl: server.url }).run();
     expect(await streamNames()).toEqual([]);
     await new RunEngine({ scenario: scenario(yaml), natsUrl: server.url, keep: true }).run();
-    expect((await streamNames()).sort()).toEqual([DEAD_LETTER_STREAM, EVENTS_STREAM]);
+    expect((await streamNames()).sort()).toEqual([
+      'KV_saga-sim-state-inventory',
+      'KV_saga-sim-state-order',
+      'KV_saga-sim-state-payment',
+      DEAD_LETTER_STREAM,
+      EVENTS_STREAM,
+    ]);
   });
 
   it('garbage on saga subjects is dead-lettered and duplicate deliveries change nothing', async () => {

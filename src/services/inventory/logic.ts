@@ -1,5 +1,5 @@
 import type { SagaEvent } from '../../events/schema.js';
-import { outgoing, type Outgoing } from '../outgoing.js';
+import { added, outgoing, type Outgoing } from '../outgoing.js';
 import { shortProducts, type StockLevel, type StockLine } from './stock.js';
 
 /** What the inventory service knows about one order. */
@@ -10,6 +10,8 @@ export interface InventoryRecord {
   /** eventId of the event that asks for a release (payment.failed.v1 or order.failed.v1). */
   compensateEventId?: string;
   reservation: 'none' | 'reserved' | 'failed';
+  /** Products found short, when the reservation failed. */
+  short?: string[];
   released: boolean;
 }
 
@@ -52,32 +54,42 @@ export function reduceInventory(
     default:
       return { record: prev ?? record, emit: [], effects: [] };
   }
-  return advance(record, stock, forceShort);
+  return advance(prev, record, stock, forceShort);
 }
 
-function advance(record: InventoryRecord, stock: ReadonlyMap<string, StockLevel>, forceShort: boolean): InventoryStep {
-  const emit: Outgoing[] = [];
+/** The events a record's state stands for (see orderEvents). */
+export function inventoryEvents(r: InventoryRecord | undefined): Outgoing[] {
+  if (!r) return [];
+  const events: Outgoing[] = [];
+  const cause = r.createdEventId ?? r.orderId;
+  if (r.reservation === 'reserved' && r.items) events.push(outgoing('inventory.reserved.v1', r.orderId, cause, { items: r.items }));
+  if (r.reservation === 'failed') {
+    events.push(outgoing('inventory.failed.v1', r.orderId, cause, { reason: 'insufficient stock', productIds: r.short ?? [] }));
+  }
+  if (r.released && r.items) events.push(outgoing('inventory.released.v1', r.orderId, r.compensateEventId ?? cause, { items: r.items }));
+  return events;
+}
+
+function advance(
+  prev: InventoryRecord | undefined,
+  record: InventoryRecord,
+  stock: ReadonlyMap<string, StockLevel>,
+  forceShort: boolean,
+): InventoryStep {
   const effects: StockEffect[] = [];
   if (record.reservation === 'none' && record.items && record.createdEventId !== undefined) {
     const short = forceShort ? [record.items[0]?.productId ?? 'unknown'] : shortProducts(stock, record.items);
     if (short.length === 0) {
       record.reservation = 'reserved';
       effects.push({ kind: 'reserve', items: record.items });
-      emit.push(outgoing('inventory.reserved.v1', record.orderId, record.createdEventId, { items: record.items }));
     } else {
       record.reservation = 'failed';
-      emit.push(
-        outgoing('inventory.failed.v1', record.orderId, record.createdEventId, {
-          reason: 'insufficient stock',
-          productIds: short,
-        }),
-      );
+      record.short = short;
     }
   }
   if (record.reservation === 'reserved' && !record.released && record.compensateEventId !== undefined && record.items) {
     record.released = true;
     effects.push({ kind: 'release', items: record.items });
-    emit.push(outgoing('inventory.released.v1', record.orderId, record.compensateEventId, { items: record.items }));
   }
-  return { record, emit, effects };
+  return { record, emit: added(inventoryEvents(prev), inventoryEvents(record)), effects };
 }

@@ -1,5 +1,6 @@
 import type { Service } from '../service.js';
-import { INVENTORY_CONSUMES, reduceInventory, type InventoryRecord } from './logic.js';
+import { memoryStore, type RecordStore } from '../state/record-store.js';
+import { INVENTORY_CONSUMES, inventoryEvents, reduceInventory, type InventoryRecord } from './logic.js';
 import { applyStock, type StockLevel } from './stock.js';
 
 export interface InventoryConfig {
@@ -9,20 +10,37 @@ export interface InventoryConfig {
   short?: readonly string[];
 }
 
-export function createInventoryService(config: InventoryConfig): Service {
+/** Whether a record holds stock: reserved and not yet released. */
+export function holdsStock(r: InventoryRecord | undefined): r is InventoryRecord & { items: NonNullable<InventoryRecord['items']> } {
+  return r?.reservation === 'reserved' && !r.released && r.items !== undefined;
+}
+
+export interface InventoryService extends Service {
+  /** After a revision conflict replaced a record: move stock from the old hold to the new one. */
+  replaced(before: InventoryRecord | undefined, after: InventoryRecord | undefined): void;
+}
+
+export function createInventoryService(config: InventoryConfig, records: RecordStore<InventoryRecord> = memoryStore()): InventoryService {
+  // Stock is derived from the reservations rather than stored beside them, so the two cannot
+  // disagree after a crash: a restarted worker recomputes it from the records it loads.
   const stock = new Map<string, StockLevel>(
     Object.entries(config.stock).map(([id, available]) => [id, { available, reserved: 0 }]),
   );
-  const records = new Map<string, InventoryRecord>();
+  for (const r of records.values()) if (holdsStock(r)) applyStock(stock, r.items, 1);
   const short = new Set(config.short ?? []);
   return {
     name: 'inventory',
     consumes: INVENTORY_CONSUMES,
-    handle(event) {
-      const step = reduceInventory(records.get(event.orderId), event, stock, short.has(event.orderId));
-      records.set(event.orderId, step.record);
+    handle(event, redelivered) {
+      const prev = records.get(event.orderId);
+      const step = reduceInventory(prev, event, stock, short.has(event.orderId));
       for (const effect of step.effects) applyStock(stock, effect.items, effect.kind === 'reserve' ? 1 : -1);
-      return step.emit;
+      const saved = step.record === prev ? records.settled(event.orderId) : records.set(event.orderId, step.record);
+      return { emit: redelivered ? inventoryEvents(step.record) : step.emit, saved };
+    },
+    replaced(before, after) {
+      if (holdsStock(before)) applyStock(stock, before.items, -1);
+      if (holdsStock(after)) applyStock(stock, after.items, 1);
     },
     snapshot: () => ({
       service: 'inventory',

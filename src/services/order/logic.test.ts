@@ -95,8 +95,8 @@ describe('saga timeouts', () => {
     const service = createOrderService({ topology: 'parallel', sagaTimeoutMs: 100 });
     service.place?.({ orderId: 'a', customerId: 'c', items }, 0);
     service.place?.({ orderId: 'b', customerId: 'c', items }, 50);
-    expect(service.tick?.(120).map((e) => e.orderId)).toEqual(['a']);
-    expect(service.tick?.(200).map((e) => e.orderId)).toEqual(['b']);
-    expect(service.tick?.(300)).toEqual([]);
+    expect(service.tick?.(120).emit.map((e) => e.orderId)).toEqual(['a']);
+    expect(service.tick?.(200).emit.map((e) => e.orderId)).toEqual(['b']);
+    expect(service.tick?.(300).emit).toEqual([]);
   });
 });

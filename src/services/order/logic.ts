@@ -1,5 +1,5 @@
 import type { CancelReason, OrderItem, SagaEvent } from '../../events/schema.js';
-import { outgoing, type Outgoing, type Topology } from '../outgoing.js';
+import { added, outgoing, type Outgoing, type Topology } from '../outgoing.js';
 
 export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED' | 'FAILED';
 
@@ -19,8 +19,15 @@ export interface OrderRecord {
   inventory?: 'reserved' | 'failed';
   released: boolean;
   refunded: boolean;
+  /** Kept to re-emit order.created.v1 after a crash. */
+  customerId: string;
+  items: OrderItem[];
   /** eventId of the latest fact, the cause of the terminal event. */
   lastEventId: string;
+  /** eventId of the fact that concluded the saga. */
+  concludedBy?: string;
+  /** Why a FAILED saga failed. */
+  failure?: string;
   /** Epoch ms at which the order was placed; the saga timeout counts from here. */
   createdAt: number;
 }
@@ -43,25 +50,43 @@ export function orderAmount(items: readonly OrderItem[]): number {
   return items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
 }
 
+/**
+ * The events a record's state stands for. A step emits those it adds; after a crash the shell
+ * re-emits them all, and the deterministic message ids let JetStream drop what already went out.
+ */
+export function orderEvents(r: OrderRecord | undefined): Outgoing[] {
+  switch (r?.status) {
+    case undefined:
+      return [];
+    case 'PENDING':
+      return [outgoing('order.created.v1', r.orderId, r.orderId, { customerId: r.customerId, items: r.items, amount: r.amount })];
+    case 'CONFIRMED':
+      return [outgoing('order.confirmed.v1', r.orderId, r.concludedBy ?? r.lastEventId, { amount: r.amount })];
+    case 'CANCELLED':
+      return [outgoing('order.cancelled.v1', r.orderId, r.concludedBy ?? r.lastEventId, { reason: r.reason ?? 'payment_failed' })];
+    case 'FAILED':
+      return [outgoing('order.failed.v1', r.orderId, r.concludedBy ?? r.lastEventId, { reason: r.failure ?? 'timeout' })];
+  }
+}
+
+function step(prev: OrderRecord | undefined, record: OrderRecord): OrderStep {
+  return { record, emit: added(orderEvents(prev), orderEvents(record)) };
+}
+
 /** Placing an order creates it PENDING and starts the saga. Placing the same id again changes nothing. */
 export function placeOrder(prev: OrderRecord | undefined, cmd: PlaceOrder, now: number): OrderStep {
   if (prev) return { record: prev, emit: [] };
-  const amount = orderAmount(cmd.items);
-  const record: OrderRecord = {
+  return step(prev, {
     orderId: cmd.orderId,
-    amount,
+    amount: orderAmount(cmd.items),
     status: 'PENDING',
+    customerId: cmd.customerId,
+    items: cmd.items,
     released: false,
     refunded: false,
     lastEventId: cmd.orderId,
     createdAt: now,
-  };
-  const created = outgoing('order.created.v1', cmd.orderId, cmd.orderId, {
-    customerId: cmd.customerId,
-    items: cmd.items,
-    amount,
   });
-  return { record, emit: [created] };
 }
 
 /**
@@ -98,13 +123,13 @@ export function reduceOrder(prev: OrderRecord | undefined, event: SagaEvent, top
   if (record.status !== 'PENDING') return { record, emit: [] };
   const verdict = conclude(record, topology);
   if (!verdict) return { record, emit: [] };
-  if (verdict === 'CONFIRMED') {
-    record.status = 'CONFIRMED';
-    return { record, emit: [outgoing('order.confirmed.v1', record.orderId, event.eventId, { amount: record.amount })] };
+  record.concludedBy = event.eventId;
+  if (verdict === 'CONFIRMED') record.status = 'CONFIRMED';
+  else {
+    record.status = 'CANCELLED';
+    record.reason = verdict;
   }
-  record.status = 'CANCELLED';
-  record.reason = verdict;
-  return { record, emit: [outgoing('order.cancelled.v1', record.orderId, event.eventId, { reason: verdict })] };
+  return step(prev, record);
 }
 
 /**
@@ -113,11 +138,12 @@ export function reduceOrder(prev: OrderRecord | undefined, event: SagaEvent, top
  */
 export function expireOrder(record: OrderRecord, now: number, timeoutMs: number): OrderStep {
   if (record.status !== 'PENDING' || now - record.createdAt < timeoutMs) return { record, emit: [] };
-  const failed: OrderRecord = { ...record, status: 'FAILED' };
-  return {
-    record: failed,
-    emit: [outgoing('order.failed.v1', record.orderId, record.lastEventId, { reason: `timeout: not finished within ${timeoutMs} ms` })],
-  };
+  return step(record, {
+    ...record,
+    status: 'FAILED',
+    concludedBy: record.lastEventId,
+    failure: `timeout: not finished within ${timeoutMs} ms`,
+  });
 }
 
 function conclude(r: OrderRecord, topology: Topology): 'CONFIRMED' | CancelReason | undefined {

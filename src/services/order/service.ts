@@ -1,6 +1,8 @@
 import type { Topology } from '../outgoing.js';
 import type { Service } from '../service.js';
-import { expireOrder, ORDER_CONSUMES, placeOrder, reduceOrder, type OrderRecord } from './logic.js';
+import { allSaved } from '../service.js';
+import { memoryStore, type RecordStore } from '../state/record-store.js';
+import { expireOrder, ORDER_CONSUMES, orderEvents, placeOrder, reduceOrder, type OrderRecord } from './logic.js';
 
 export interface OrderConfig {
   topology: Topology;
@@ -8,38 +10,43 @@ export interface OrderConfig {
   sagaTimeoutMs: number;
 }
 
-export function createOrderService(config: OrderConfig): Service {
-  const records = new Map<string, OrderRecord>();
-  // PENDING orders in the order they were placed, so a timeout check stops at the first young one.
-  const pending = new Map<string, OrderRecord>();
-  const keep = (step: { record: OrderRecord | undefined }) => {
-    if (!step.record) return;
-    records.set(step.record.orderId, step.record);
-    if (step.record.status === 'PENDING') pending.set(step.record.orderId, step.record);
-    else pending.delete(step.record.orderId);
+export function createOrderService(config: OrderConfig, records: RecordStore<OrderRecord> = memoryStore()): Service {
+  // PENDING orders by placement time, so a timeout check stops at the first young one. A restarted
+  // worker rebuilds it from the store.
+  const pending = new Map<string, OrderRecord>(
+    [...records.values()].filter((r) => r.status === 'PENDING').sort((a, b) => a.createdAt - b.createdAt).map((r) => [r.orderId, r]),
+  );
+  const keep = (prev: OrderRecord | undefined, record: OrderRecord | undefined) => {
+    if (!record) return undefined;
+    if (record === prev) return records.settled(record.orderId);
+    if (record.status === 'PENDING') pending.set(record.orderId, record);
+    else pending.delete(record.orderId);
+    return records.set(record.orderId, record);
   };
   return {
     name: 'order',
     consumes: ORDER_CONSUMES,
     place(cmd, now) {
-      const step = placeOrder(records.get(cmd.orderId), cmd, now);
-      keep(step);
-      return step.emit;
+      const prev = records.get(cmd.orderId);
+      const step = placeOrder(prev, cmd, now);
+      // Placing a known order again (the load generator retrying after a crash) re-emits what it stands for.
+      return { emit: prev ? orderEvents(prev) : step.emit, saved: keep(prev, step.record) };
     },
     tick(now) {
       const emit = [];
+      const saved = [];
       for (const record of pending.values()) {
         if (now - record.createdAt < config.sagaTimeoutMs) break;
         const step = expireOrder(record, now, config.sagaTimeoutMs);
-        keep(step);
+        saved.push(keep(record, step.record));
         emit.push(...step.emit);
       }
-      return emit;
+      return { emit, saved: allSaved(saved) };
     },
-    handle(event) {
-      const step = reduceOrder(records.get(event.orderId), event, config.topology);
-      keep(step);
-      return step.emit;
+    handle(event, redelivered) {
+      const prev = records.get(event.orderId);
+      const step = reduceOrder(prev, event, config.topology);
+      return { emit: redelivered ? orderEvents(step.record) : step.emit, saved: keep(prev, step.record) };
     },
     snapshot: () => ({
       service: 'order',

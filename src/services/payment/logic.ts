@@ -1,5 +1,5 @@
 import type { SagaEvent } from '../../events/schema.js';
-import { outgoing, type Outgoing, type Topology } from '../outgoing.js';
+import { added, outgoing, type Outgoing, type Topology } from '../outgoing.js';
 import { paymentSucceeds } from './decision.js';
 
 export interface PaymentConfig {
@@ -25,6 +25,8 @@ export interface PaymentRecord {
   compensateEventId?: string;
   charge: 'none' | 'charged' | 'declined';
   refunded: boolean;
+  /** Every charge and refund made for this order, as made: a double charge would show here twice. */
+  ledger: Transaction[];
 }
 
 export interface Transaction {
@@ -48,7 +50,7 @@ export const PAYMENT_CONSUMES = [
 ] as const;
 
 export function reducePayment(prev: PaymentRecord | undefined, event: SagaEvent, config: PaymentConfig): PaymentStep {
-  const record: PaymentRecord = prev ? { ...prev } : { orderId: event.orderId, charge: 'none', refunded: false };
+  const record: PaymentRecord = prev ? { ...prev } : { orderId: event.orderId, charge: 'none', refunded: false, ledger: [] };
   switch (event.type) {
     case 'order.created.v1':
       record.createdEventId ??= event.eventId;
@@ -64,11 +66,30 @@ export function reducePayment(prev: PaymentRecord | undefined, event: SagaEvent,
     default:
       return { record: prev ?? record, emit: [], transactions: [] };
   }
-  return advance(record, config);
+  return advance(prev, record, config);
 }
 
-function advance(record: PaymentRecord, config: PaymentConfig): PaymentStep {
-  const emit: Outgoing[] = [];
+/** The events a record's state stands for (see orderEvents). */
+export function paymentEvents(r: PaymentRecord | undefined, topology: Topology): Outgoing[] {
+  if (!r) return [];
+  const events: Outgoing[] = [];
+  const trigger = (topology === 'parallel' ? r.createdEventId : r.reservedEventId) ?? r.orderId;
+  if (r.charge === 'charged') {
+    events.push(outgoing('payment.confirmed.v1', r.orderId, trigger, { transactionId: chargeId(r.orderId), amount: r.amount ?? 0 }));
+  } else if (r.charge === 'declined') {
+    events.push(outgoing('payment.failed.v1', r.orderId, trigger, { reason: DECLINED }));
+  }
+  if (r.refunded) {
+    events.push(outgoing('payment.refunded.v1', r.orderId, r.compensateEventId ?? trigger, { transactionId: refundId(r.orderId), amount: r.amount ?? 0 }));
+  }
+  return events;
+}
+
+const DECLINED = 'card declined (simulated)';
+const chargeId = (orderId: string) => `tx-${orderId}`;
+const refundId = (orderId: string) => `rf-${orderId}`;
+
+function advance(prev: PaymentRecord | undefined, record: PaymentRecord, config: PaymentConfig): PaymentStep {
   const transactions: Transaction[] = [];
   const trigger = config.topology === 'parallel' ? record.createdEventId : record.reservedEventId;
   // A saga already being compensated is never charged; in the parallel topology an early
@@ -77,22 +98,13 @@ function advance(record: PaymentRecord, config: PaymentConfig): PaymentStep {
   if (record.charge === 'none' && trigger !== undefined && record.amount !== undefined && mayCharge) {
     const forced = config.forced?.[record.orderId];
     const ok = forced ? forced === 'succeed' : !config.simulated || paymentSucceeds(config.seed, record.orderId, config.successRate);
-    if (ok) {
-      record.charge = 'charged';
-      const transactionId = `tx-${record.orderId}`;
-      transactions.push({ kind: 'charge', orderId: record.orderId, transactionId, amount: record.amount });
-      emit.push(outgoing('payment.confirmed.v1', record.orderId, trigger, { transactionId, amount: record.amount }));
-    } else {
-      record.charge = 'declined';
-      emit.push(outgoing('payment.failed.v1', record.orderId, trigger, { reason: 'card declined (simulated)' }));
-    }
+    record.charge = ok ? 'charged' : 'declined';
+    if (ok) transactions.push({ kind: 'charge', orderId: record.orderId, transactionId: chargeId(record.orderId), amount: record.amount });
   }
   if (record.charge === 'charged' && !record.refunded && record.compensateEventId !== undefined) {
     record.refunded = true;
-    const transactionId = `rf-${record.orderId}`;
-    const amount = record.amount ?? 0;
-    transactions.push({ kind: 'refund', orderId: record.orderId, transactionId, amount });
-    emit.push(outgoing('payment.refunded.v1', record.orderId, record.compensateEventId, { transactionId, amount }));
+    transactions.push({ kind: 'refund', orderId: record.orderId, transactionId: refundId(record.orderId), amount: record.amount ?? 0 });
   }
-  return { record, emit, transactions };
+  if (transactions.length > 0) record.ledger = [...record.ledger, ...transactions];
+  return { record, emit: added(paymentEvents(prev, config.topology), paymentEvents(record, config.topology)), transactions };
 }

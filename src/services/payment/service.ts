@@ -1,18 +1,18 @@
 import type { Service } from '../service.js';
-import { PAYMENT_CONSUMES, reducePayment, type PaymentConfig, type PaymentRecord, type Transaction } from './logic.js';
+import { memoryStore, type RecordStore } from '../state/record-store.js';
+import { PAYMENT_CONSUMES, paymentEvents, reducePayment, type PaymentConfig, type PaymentRecord } from './logic.js';
 
-export function createPaymentService(config: PaymentConfig): Service {
-  const records = new Map<string, PaymentRecord>();
-  const ledger: Transaction[] = [];
+export function createPaymentService(config: PaymentConfig, records: RecordStore<PaymentRecord> = memoryStore()): Service {
   return {
     name: 'payment',
     consumes: PAYMENT_CONSUMES,
-    handle(event) {
-      const step = reducePayment(records.get(event.orderId), event, config);
-      records.set(event.orderId, step.record);
-      ledger.push(...step.transactions);
-      return step.emit;
+    handle(event, redelivered) {
+      const prev = records.get(event.orderId);
+      const step = reducePayment(prev, event, config);
+      const saved = step.record === prev ? records.settled(event.orderId) : records.set(event.orderId, step.record);
+      return { emit: redelivered ? paymentEvents(step.record, config.topology) : step.emit, saved };
     },
-    snapshot: () => ({ service: 'payment', transactions: [...ledger] }),
+    // The ledger is the records' own transaction lists, so it survives a restart with them.
+    snapshot: () => ({ service: 'payment', transactions: [...records.values()].flatMap((r) => r.ledger) }),
   };
 }

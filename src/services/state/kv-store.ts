@@ -1,0 +1,136 @@
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { SagaSimError } from '../../errors.js';
+import { withRetries } from '../retry.js';
+import type { RecordStore } from './record-store.js';
+
+/** Another writer changed the key since this worker read it (e.g. the worker it replaced). */
+export class StateConflictError extends SagaSimError {
+  override name = 'StateConflictError';
+}
+
+export interface KvStoreHooks {
+  /** A conflict replaced the cached record with the stored one; derived state (stock) must follow. */
+  replaced?(key: string, before: unknown, after: unknown): void;
+  /** Counters for the worker's stats. */
+  wrote?(): void;
+  retried?(): void;
+  conflicted?(): void;
+}
+
+interface KeyState {
+  revision?: number;
+  /** Bumped on a conflict: writes queued before it are refused, so their messages are redelivered. */
+  epoch: number;
+  /** The write in flight, and the one queued behind it (which will store the latest record). */
+  inflight?: Promise<void>;
+  queued?: Promise<void>;
+  dirty: boolean;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A RecordStore backed by a JetStream KV bucket. Reads come from a cache loaded from the bucket
+ * at start, so a restarted worker carries on from what its predecessor stored. Every write is a
+ * compare-and-set on the revision this worker last saw. Writes to one key queue behind each other,
+ * and a queued write stores the latest record, so a busy key costs at most two writes in flight.
+ */
+export async function openKvStore<R>(nc: NatsConnection, bucket: string, hooks: KvStoreHooks = {}): Promise<RecordStore<R>> {
+  const kv = await new Kvm(nc).open(bucket);
+  const cache = new Map<string, R>();
+  const keys = new Map<string, KeyState>();
+  for (const [key, { value, revision }] of await loadAll<R>(kv)) {
+    cache.set(key, value);
+    keys.set(key, { revision, epoch: 0, dirty: false });
+  }
+
+  const write = async (key: string, state: KeyState, epoch: number) => {
+    if (state.epoch !== epoch) throw new StateConflictError(`${bucket}/${key} changed under this worker; the message will be redelivered`);
+    state.dirty = false;
+    const data = encoder.encode(JSON.stringify(cache.get(key)));
+    try {
+      state.revision = await withRetries(
+        () => (state.revision === undefined ? kv.create(key, data) : kv.update(key, data, state.revision)),
+        { isFinal: isConflict, onRetry: () => hooks.retried?.() },
+      );
+      hooks.wrote?.();
+    } catch (error) {
+      if (!isConflict(error)) {
+        state.dirty = true;
+        throw error;
+      }
+      hooks.conflicted?.();
+      state.epoch++;
+      const stored = await kv.get(key);
+      const before = cache.get(key);
+      const after = stored && stored.operation === 'PUT' ? stored.json<R>() : undefined;
+      if (after === undefined) cache.delete(key);
+      else cache.set(key, after);
+      state.revision = stored?.revision;
+      hooks.replaced?.(key, before, after);
+      throw new StateConflictError(`${bucket}/${key} changed under this worker (revision conflict); reloaded it`, { cause: error });
+    }
+  };
+
+  const schedule = (key: string): Promise<void> => {
+    let state = keys.get(key);
+    if (!state) keys.set(key, (state = { epoch: 0, dirty: false }));
+    if (state.queued) return state.queued;
+    const s = state;
+    const epoch = s.epoch;
+    const start = () => {
+      s.queued = undefined;
+      const p = write(key, s, epoch);
+      s.inflight = p;
+      const clear = () => {
+        if (s.inflight === p) s.inflight = undefined;
+      };
+      p.then(clear, clear);
+      return p;
+    };
+    const queued = s.inflight ? s.inflight.then(start, start) : start();
+    if (s.inflight && s.inflight !== queued) s.queued = queued;
+    return queued;
+  };
+
+  return {
+    kind: 'kv',
+    get: (key) => cache.get(key),
+    set(key, record) {
+      cache.set(key, record);
+      const state = keys.get(key);
+      if (state) state.dirty = true;
+      return schedule(key);
+    },
+    settled(key) {
+      const state = keys.get(key);
+      if (!state) return undefined;
+      if (state.queued) return state.queued;
+      if (state.dirty && !state.inflight) return schedule(key);
+      return state.inflight;
+    },
+    values: () => cache.values(),
+  };
+}
+
+/** Wrong-revision answers from the server: JetStream API error 10071 ("wrong last sequence"). */
+function isConflict(error: unknown): boolean {
+  const e = error as { api_error?: { err_code?: number }; code?: unknown; message?: string };
+  return e?.api_error?.err_code === 10071 || /wrong last sequence|key exists/i.test(e?.message ?? '');
+}
+
+/** Every key's latest value, read through a watcher that ends once it has caught up. */
+async function loadAll<R>(kv: KV): Promise<Map<string, { value: R; revision: number }>> {
+  const loaded = new Map<string, { value: R; revision: number }>();
+  const status = await kv.status();
+  if (status.values === 0) return loaded;
+  const watcher = await kv.watch({ key: '>', ignoreDeletes: true });
+  for await (const entry of watcher) {
+    if (entry.operation === 'PUT') loaded.set(entry.key, { value: entry.json<R>(), revision: entry.revision });
+    if (!entry.isUpdate && entry.delta === 0) break;
+    if (entry.isUpdate) break;
+  }
+  watcher.stop();
+  return loaded;
+}

@@ -1,0 +1,32 @@
+/** Where a service keeps its records: in memory (fast, lost with the worker) or in JetStream KV (durable). */
+export const STATE_STORES = ['kv', 'memory'] as const;
+export type StateStoreKind = (typeof STATE_STORES)[number];
+
+/**
+ * Records by key, read from memory. Writes update memory at once; with a durable store they
+ * also return a promise that resolves once the record is stored, and the shell publishes and
+ * acknowledges only after that. A store serialises writes per key.
+ */
+export interface RecordStore<R> {
+  readonly kind: StateStoreKind;
+  get(key: string): R | undefined;
+  /** Replaces the record. Memory: undefined (nothing to wait for). */
+  set(key: string, record: R): Promise<void> | undefined;
+  /** Resolves when the key's latest state is stored, retrying a write that failed; undefined when it already is. */
+  settled(key: string): Promise<void> | undefined;
+  values(): IterableIterator<R>;
+}
+
+export function memoryStore<R>(): RecordStore<R> {
+  const records = new Map<string, R>();
+  return {
+    kind: 'memory',
+    get: (key) => records.get(key),
+    set: (key, record) => {
+      records.set(key, record);
+      return undefined;
+    },
+    settled: () => undefined,
+    values: () => records.values(),
+  };
+}
