@@ -26,10 +26,13 @@ export async function createService(config: WorkerConfig, nc: NatsConnection, st
     case 'payment':
       return createPaymentService({ ...config.payment, topology: config.topology, forced: config.forcedPayments }, await open());
     case 'inventory': {
-      let service: InventoryService | undefined;
-      const records = await open<InventoryRecord>({ replaced: (_key, before, after) => service?.replaced(before as InventoryRecord | undefined, after as InventoryRecord | undefined) });
-      service = createInventoryService({ stock: config.stock, short: config.shortOrders }, records);
-      return service;
+      // The store is opened first (it loads the records the service derives its stock from).
+      const built: { service?: InventoryService } = {};
+      const records = await open<InventoryRecord>({
+        replaced: (_key, before, after) => built.service?.replaced(before as InventoryRecord | undefined, after as InventoryRecord | undefined),
+      });
+      built.service = createInventoryService({ stock: config.stock, short: config.shortOrders }, records);
+      return built.service;
     }
   }
 }
