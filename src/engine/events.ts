@@ -5,7 +5,8 @@ import type { LatencyLadders, RecentEvent } from './outcomes.js';
 
 export type Phase = 'starting-broker' | 'provisioning' | 'starting-services' | 'loading' | 'draining' | 'verifying' | 'done';
 
-export type ServiceStatus = 'starting' | 'running' | 'stopped' | 'crashed';
+/** restarting: down after a crash fault, waiting to be started again. crashed: failed the run. */
+export type ServiceStatus = 'starting' | 'running' | 'restarting' | 'stopped' | 'crashed';
 export type ConnectionState = 'connected' | 'reconnecting' | 'disconnected' | 'closed';
 
 /** A point-in-time view of a run, published at a fixed interval. Every display renders only these. */
@@ -57,6 +58,14 @@ export interface RunInfo {
   rate: number;
 }
 
+/** A fault taking effect (or ending), at ms from the run's start. */
+export interface FaultMark {
+  atMs: number;
+  /** Epoch ms, on the clock of RecentEvent.at. */
+  at: number;
+  text: string;
+}
+
 /** Everything the engine tells its subscribers. */
 export type EngineEvent =
   | { type: 'start'; info: RunInfo }
@@ -64,6 +73,7 @@ export type EngineEvent =
   | { type: 'phase'; phase: Phase }
   | { type: 'snapshot'; snapshot: RunSnapshot }
   | { type: 'warning'; message: string }
+  | { type: 'fault'; fault: FaultMark }
   | { type: 'done'; report: Report };
 
 export type EngineListener = (event: EngineEvent) => void;

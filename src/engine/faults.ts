@@ -2,7 +2,8 @@ import type { EmbeddedServer } from '../broker/embedded-server.js';
 import { ServiceCrashedError } from '../errors.js';
 import type { Report } from '../report/report.js';
 import type { Scenario } from '../scenario/schema.js';
-import type { ServiceName } from '../services/service.js';
+import { SERVICE_NAMES, type ServiceName } from '../services/service.js';
+import type { Distribution } from '../load/distribution.js';
 import type { ServiceWorker } from '../services/worker-pool.js';
 import { now } from './clock.js';
 
@@ -15,15 +16,20 @@ export interface FaultContext {
   workers: ReadonlyMap<ServiceName, ServiceWorker>;
   /** The embedded server; the engine refuses broker faults without one. */
   embedded: EmbeddedServer | undefined;
-  warn(message: string): void;
+  /** A fault took effect (or ended): shown live and in the event tail. */
+  mark(text: string): void;
   crashed(error: ServiceCrashedError): void;
+  /** A crash fault is about to end a service worker. */
+  crashing(service: ServiceName): void;
+  /** A service worker came back after a crash fault. */
+  restarted(service: ServiceName): void;
   /** Registers a cleanup that cancels a pending timer. */
   onCleanup(cleanup: () => Promise<unknown>): void;
 }
 
 /**
  * Schedules the scenario's timed faults and returns the list the report shows, which fills in as
- * they take effect. A duplicate share applies for the whole run (the workers carry it).
+ * they take effect. Whole-run faults (duplicate, drop, latency) are carried by the workers.
  */
 export function scheduleFaults(ctx: FaultContext): Report['faults'] {
   const applied: Report['faults'] = [];
@@ -33,33 +39,76 @@ export function scheduleFaults(ctx: FaultContext): Report['faults'] {
   };
   const at = (offsetMs: number, action: () => void) => after(ctx.loadStart + offsetMs - now(), action);
   const sinceStart = () => Math.round(now() - ctx.startedAt);
+  const worker = (name: ServiceName) => ctx.workers.get(name) as ServiceWorker;
+  const failed = (what: string) => (error: Error) => ctx.crashed(new ServiceCrashedError(`${what}: ${error.message}`, { cause: error }));
   for (const fault of ctx.faults) {
     if ('duplicate' in fault) {
       applied.push({ kind: 'duplicate', share: fault.duplicate });
+    } else if ('drop' in fault) {
+      applied.push({ kind: 'drop', share: fault.drop, service: fault.service ?? 'all' });
+    } else if ('latency' in fault) {
+      applied.push({ kind: 'latency', service: fault.latency.service, distribution: fault.latency.distribution });
     } else if ('broker' in fault) {
       const server = ctx.embedded as EmbeddedServer;
       at(fault.at, () => {
         const appliedAtMs = sinceStart();
-        ctx.warn(`fault: nats-server killed (kill -9); restarting in ${fault.restartAfter} ms`);
+        ctx.mark(`nats-server killed (kill -9); restart in ${fault.restartAfter} ms`);
         void server.kill().then(() =>
           after(fault.restartAfter, () => {
-            server.restart().then(
-              () => {
-                applied.push({ kind: 'broker-kill', atMs: fault.at, downMs: sinceStart() - appliedAtMs, appliedAtMs });
-                ctx.warn('fault: nats-server restarted on the same store');
-              },
-              (error: Error) => ctx.crashed(new ServiceCrashedError(`nats-server did not come back: ${error.message}`, { cause: error })),
-            );
+            server.restart().then(() => {
+              applied.push({ kind: 'broker-kill', atMs: fault.at, downMs: sinceStart() - appliedAtMs, appliedAtMs });
+              ctx.mark('nats-server restarted on the same store');
+            }, failed('nats-server did not come back'));
           }),
         );
       });
+    } else if ('crash' in fault) {
+      at(fault.at, () => {
+        const appliedAtMs = sinceStart();
+        ctx.mark(`${fault.crash} worker crashed (terminated); restart in ${fault.restartAfter} ms`);
+        ctx.crashing(fault.crash);
+        void worker(fault.crash)
+          .kill()
+          .then(() =>
+            after(fault.restartAfter, () => {
+              worker(fault.crash)
+                .restart()
+                .then(() => {
+                  applied.push({ kind: 'crash', service: fault.crash, atMs: fault.at, downMs: sinceStart() - appliedAtMs, appliedAtMs });
+                  ctx.mark(`${fault.crash} worker restarted from its stored state`);
+                  ctx.restarted(fault.crash);
+                }, failed(`${fault.crash} service did not restart`));
+            }),
+          );
+      });
+    } else if ('slow' in fault) {
+      at(fault.at, () => {
+        worker(fault.slow).send({ type: 'pause', ms: fault.for });
+        applied.push({ kind: 'slow', service: fault.slow, atMs: fault.at, forMs: fault.for, appliedAtMs: sinceStart() });
+        ctx.mark(`${fault.slow} consumer stalled for ${fault.for} ms`);
+      });
     } else {
       at(fault.at, () => {
-        ctx.workers.get(fault.stall)?.send({ type: 'stall', ms: fault.for });
+        worker(fault.stall).send({ type: 'stall', ms: fault.for });
         applied.push({ kind: 'stall', service: fault.stall, atMs: fault.at, forMs: fault.for, appliedAtMs: sinceStart() });
-        ctx.warn(`fault: ${fault.stall} stalled for ${fault.for} ms`);
+        ctx.mark(`${fault.stall} thread blocked for ${fault.for} ms`);
       });
     }
   }
   return applied;
+}
+
+/** The faults that last the whole run, as each worker carries them. */
+export function wholeRunFaults(faults: Scenario['faults']): {
+  duplicate: number;
+  drop: Partial<Record<ServiceName, number>>;
+  latency: Partial<Record<ServiceName, Distribution>>;
+} {
+  const out = { duplicate: 0, drop: {} as Partial<Record<ServiceName, number>>, latency: {} as Partial<Record<ServiceName, Distribution>> };
+  for (const f of faults) {
+    if ('duplicate' in f) out.duplicate = Math.max(out.duplicate, f.duplicate);
+    if ('drop' in f) for (const s of f.service ? [f.service] : SERVICE_NAMES) out.drop[s] = Math.max(out.drop[s] ?? 0, f.drop);
+    if ('latency' in f) out.latency[f.latency.service] = f.latency.distribution;
+  }
+  return out;
 }

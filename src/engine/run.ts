@@ -23,7 +23,7 @@ import type { BrokerInfo, ConnectionState, EngineEvent, EngineListener, Phase } 
 import { startClosedLoop, startOpenLoop, type LoadLoop } from './load-loop.js';
 import { loadPlan } from '../load/plan.js';
 import { StreamObserver } from './observer.js';
-import { scheduleFaults } from './faults.js';
+import { scheduleFaults, wholeRunFaults } from './faults.js';
 import { OutcomeTracker } from './outcomes.js';
 
 export interface RunOptions {
@@ -173,8 +173,12 @@ export class RunEngine {
       const failed = new Set<string>();
       const unsettled = new Set<string>();
       const drained = condition(() => outcomes.finished.size >= sent && unsettled.size === 0);
+      // Placed orders whose order.created.v1 has not crossed NATS yet.
+      const unconfirmed = new Map<string, PlaceOrder>();
+      let inDoubt = new Map<string, PlaceOrder>();
       const observer = new StreamObserver((seen, terminal) => {
         outcomes.event(seen, terminal);
+        if (seen.type === 'order.created.v1') unconfirmed.delete(seen.orderId);
         if (seen.type === 'order.failed.v1') failed.add(seen.orderId);
         if (failed.has(seen.orderId)) {
           const counts = observer.book.orders.get(seen.orderId)?.counts ?? {};
@@ -249,8 +253,20 @@ export class RunEngine {
         startedAt,
         workers,
         embedded,
-        warn: (message) => this.emit({ type: 'warning', message }),
+        mark: (text) => this.emit({ type: 'fault', fault: { atMs: Math.round(now() - startedAt), at: now(), text } }),
         crashed,
+        crashing: (service) => {
+          if (service === 'order') inDoubt = new Map(unconfirmed);
+        },
+        restarted: (service) => {
+          // Commands the dead order worker may have taken with it: sent again, as a client retries
+          // after a failover. Placing a stored order again only re-emits its created event, which
+          // JetStream de-duplicates. Orders sent while it was down were queued, not lost.
+          if (service !== 'order') return;
+          const retry = [...inDoubt.values()].filter((o) => unconfirmed.has(o.orderId));
+          inDoubt = new Map();
+          if (retry.length > 0) orderWorker.placeOrders(retry);
+        },
         onCleanup: (cleanup) => cleanups.unshift(cleanup),
       });
       outcomes.recordFrom = loadStart + (this.options.warmupMs ?? 0);
@@ -260,7 +276,10 @@ export class RunEngine {
         next: source.next,
         stopped: () => this.loadStopped || abort.signal.aborted,
         place: (orders: PlaceOrder[], intendedAt: number[], sentAt: number) => {
-          orders.forEach((order, i) => outcomes.sent(order.orderId, intendedAt[i] as number, sentAt));
+          orders.forEach((order, i) => {
+            outcomes.sent(order.orderId, intendedAt[i] as number, sentAt);
+            unconfirmed.set(order.orderId, order);
+          });
           orderWorker.placeOrders(orders);
           sent += orders.length;
         },
@@ -314,6 +333,7 @@ export class RunEngine {
   private workerConfig(service: ServiceName, natsUrl: string, filtered: boolean, stock: Record<string, number>, source: OrderSource): WorkerConfig {
     const { scenario } = this.options;
     const o = source.overrides;
+    const faults = wholeRunFaults(scenario.faults);
     return {
       service,
       natsUrl,
@@ -327,10 +347,13 @@ export class RunEngine {
       forcedPayments: o.payment,
       shortOrders: o.short,
       delayMs: service === 'payment' ? o.delayMs.payment : service === 'inventory' ? o.delayMs.inventory : {},
-      defaultDelayMs:
-        service === 'payment' ? scenario.services.paymentLatencyMs : service === 'inventory' ? scenario.services.inventoryLatencyMs : 0,
+      replyLatency: faults.latency[service] ?? {
+        kind: 'constant',
+        ms: service === 'payment' ? scenario.services.paymentLatencyMs : service === 'inventory' ? scenario.services.inventoryLatencyMs : 0,
+      },
+      dropShare: faults.drop[service] ?? 0,
       sagaTimeoutMs: scenario.saga.timeout,
-      duplicateShare: Math.max(0, ...scenario.faults.map((f) => ('duplicate' in f ? f.duplicate : 0))),
+      duplicateShare: faults.duplicate,
       statsIntervalMs: 250,
     };
   }

@@ -19,6 +19,9 @@ export function plainProgress(write: (line: string) => void, intervalMs = DEFAUL
         write(where);
         return;
       }
+      case 'fault':
+        write(`fault at ${(event.fault.atMs / 1000).toFixed(1)}s: ${event.fault.text}`);
+        return;
       case 'warning':
         write(`warning: ${event.message}`);
         return;

@@ -4,6 +4,7 @@ import type { CancelReason } from '../events/schema.js';
 import { EVENT_TYPES, type EventType } from '../events/subjects.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { WorkerStats } from '../services/protocol.js';
+import type { Distribution } from '../load/distribution.js';
 import type { ServiceName } from '../services/service.js';
 import type { ExpectationResult } from '../verify/expectations.js';
 import type { InvariantResult } from '../verify/invariants.js';
@@ -60,6 +61,10 @@ export interface Report {
     | { kind: 'stall'; service: string; atMs: number; forMs: number; appliedAtMs: number }
     | { kind: 'duplicate'; share: number }
     | { kind: 'broker-kill'; atMs: number; downMs: number; appliedAtMs: number }
+    | { kind: 'crash'; service: string; atMs: number; downMs: number; appliedAtMs: number }
+    | { kind: 'drop'; share: number; service: string }
+    | { kind: 'latency'; service: string; distribution: Distribution }
+    | { kind: 'slow'; service: string; atMs: number; forMs: number; appliedAtMs: number }
   )[];
   /** The load generator: sends more than 10 ms behind schedule, and the worst lag. */
   load: { lateSends: number; maxLagMs: number };

@@ -1,3 +1,4 @@
+import { distributionText } from '../load/distribution.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { Report } from './report.js';
 
@@ -25,6 +26,14 @@ function faultText(fault: Report['faults'][number]): string {
       return `nats-server killed at ${fault.appliedAtMs} ms, down ${fault.downMs} ms`;
     case 'stall':
       return `${fault.service} stalled ${fault.forMs} ms at ${fault.appliedAtMs} ms`;
+    case 'crash':
+      return `${fault.service} crashed at ${fault.appliedAtMs} ms, down ${fault.downMs} ms`;
+    case 'drop':
+      return `drop ${fault.share * 100}% of deliveries (${fault.service})`;
+    case 'latency':
+      return `${fault.service} latency ${distributionText(fault.distribution)}`;
+    case 'slow':
+      return `${fault.service} consumer stalled ${fault.forMs} ms at ${fault.appliedAtMs} ms`;
   }
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../events/subjects.js';
 import { parseThreshold } from '../verify/thresholds.js';
+import { DISTRIBUTION_HELP, parseDistribution } from '../load/distribution.js';
 import { parseDuration } from './duration.js';
 
 /** Defaults for every optional scenario key; the README's scenario reference lists the same values. */
@@ -55,6 +56,16 @@ const Product = z.strictObject({
 });
 
 const EventName = z.enum(EVENT_TYPES);
+const ServiceName = z.enum(['order', 'payment', 'inventory']);
+
+const LatencyDistribution = z.string().transform((text, ctx) => {
+  const d = parseDistribution(text);
+  if (!d) {
+    ctx.addIssue({ code: 'custom', message: `cannot read ${JSON.stringify(text)}: ${DISTRIBUTION_HELP}` });
+    return z.NEVER;
+  }
+  return d;
+});
 
 /** One step of an expected event sequence: an event, or a set of events that may occur in any order. */
 const Step = z.union([EventName, z.array(EventName).min(1)]);
@@ -170,7 +181,7 @@ export const ScenarioSchema = z.strictObject({
       z.union([
         z.strictObject({
           /** Block this service's thread (a stalled consumer: nothing it holds moves). */
-          stall: z.enum(['order', 'payment', 'inventory']),
+          stall: ServiceName,
           at: Duration,
           for: Duration,
         }),
@@ -178,6 +189,17 @@ export const ScenarioSchema = z.strictObject({
         z.strictObject({ duplicate: z.number().min(0).max(1) }),
         /** SIGKILL the embedded nats-server at `at`, and start it again on the same store after `restartAfter`. */
         z.strictObject({ broker: z.literal('kill'), at: Duration, restartAfter: Duration }),
+        /** Terminate this service's worker at `at` (hard, as kill -9), and start a new one after `restartAfter`. */
+        z.strictObject({ crash: ServiceName, at: Duration, restartAfter: Duration }),
+        /**
+         * This share of the messages services receive is lost: read and then neither handled nor
+         * acknowledged. Core delivery loses it for good; JetStream redelivers it after the ack wait.
+         */
+        z.strictObject({ drop: z.number().min(0).max(1), service: ServiceName.optional() }),
+        /** Every reply of a service is held for a draw from this distribution. */
+        z.strictObject({ latency: z.strictObject({ service: ServiceName, distribution: LatencyDistribution }) }),
+        /** A stalled consumer: the service stops taking messages from `at` for `for` (its thread keeps running). */
+        z.strictObject({ slow: ServiceName, at: Duration.default(0), for: Duration }),
       ]),
     )
     .default([]),

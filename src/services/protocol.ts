@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DistributionSchema } from '../load/distribution.js';
 import type { PlaceOrder } from './order/logic.js';
 import { SERVICE_NAMES, type ServiceSnapshot } from './service.js';
 import { TOPOLOGIES } from './outgoing.js';
@@ -24,8 +25,10 @@ export const WorkerConfigSchema = z.strictObject({
   shortOrders: z.array(z.string()),
   /** This service holds its replies for these orders this many ms... */
   delayMs: z.record(z.string(), z.number().nonnegative()),
-  /** ...and for every other order this many. */
-  defaultDelayMs: z.number().nonnegative(),
+  /** ...and for every other order a draw from this distribution (services.*LatencyMs, or a latency fault). */
+  replyLatency: DistributionSchema,
+  /** Share of received messages lost (the drop fault): neither handled nor acknowledged. */
+  dropShare: z.number().min(0).max(1),
   /** Share of published events sent a second time under a new message id (the duplicate fault). */
   duplicateShare: z.number().min(0).max(1),
   /** The order service fails sagas not finished this long after they were placed. */
@@ -45,6 +48,8 @@ export interface WorkerStats {
   publishFailures: number;
   /** Second copies sent by the duplicate fault. */
   duplicatesSent: number;
+  /** Deliveries lost on purpose by the drop fault. */
+  dropped: number;
   /** Deliveries the broker marked as redelivered (after a crash, a nak or an ack timeout). */
   redelivered: number;
   /** Acks the server did not confirm (the message will come again and be handled idempotently). */
@@ -64,6 +69,7 @@ export function emptyStats(): WorkerStats {
     publishRetries: 0,
     publishFailures: 0,
     duplicatesSent: 0,
+    dropped: 0,
     redelivered: 0,
     ackFailures: 0,
     stateWrites: 0,
@@ -78,6 +84,8 @@ export type ToWorker =
   | { type: 'snapshot' }
   /** Block the worker's thread this long: an injected stall. */
   | { type: 'stall'; ms: number }
+  /** Take no messages for this long, the thread still running: a stalled consumer. */
+  | { type: 'pause'; ms: number }
   | { type: 'stop' };
 
 /** Worker → main thread. */

@@ -14,6 +14,7 @@ import { emptyStats, unreachable, WorkerConfigSchema, type FromWorker, type ToWo
 import { createPublisher } from './publisher.js';
 import { SERVICE_NAMES, type Handled } from './service.js';
 import { mulberry32 } from '../load/random.js';
+import { sample } from '../load/distribution.js';
 import { coreTransport, jetstreamTransport, type Delivery } from './transport.js';
 
 if (isMainThread || !parentPort) throw new Error('worker-main must run in a worker thread (it is started by the run engine)');
@@ -36,6 +37,26 @@ function hold(m: Delivery, delayMs: number, then: () => void): void {
 }
 const WORKING_INTERVAL_MS = 2000;
 
+/**
+ * A consumer that can stall (the slow fault): while paused, deliveries wait unhandled and
+ * unacknowledged, so the broker redelivers them after the ack wait as it would to a stuck client.
+ */
+function pausable(handle: (m: Delivery) => void): { receive: (m: Delivery) => void; pause: (ms: number) => void } {
+  let waiting: Delivery[] | undefined;
+  return {
+    receive: (m) => (waiting ? waiting.push(m) : handle(m)),
+    pause(ms) {
+      if (waiting) return;
+      waiting = [];
+      setTimeout(() => {
+        const held = waiting ?? [];
+        waiting = undefined;
+        for (const m of held) handle(m);
+      }, ms);
+    },
+  };
+}
+
 /** Dead-lettered bodies are cut here; the reason and original subject travel in headers. */
 const MAX_DEAD_LETTER_BODY = 512 * 1024;
 
@@ -51,10 +72,9 @@ async function main(): Promise<void> {
       ? coreTransport(nc, config.service, service.consumes)
       : jetstreamTransport(nc, config.service, config.jetstream.acks === "double", () => stats.ackFailures++);
   // Seeded per service, so a seed reproduces which events the duplicate fault repeats (up to timing).
-  const publish = createPublisher(transport.send, stats, {
-    duplicateShare: config.duplicateShare,
-    random: mulberry32(config.payment.seed * 31 + SERVICE_NAMES.indexOf(config.service)),
-  });
+  // Seeded per service, so a seed reproduces which messages the faults hit (up to timing).
+  const faultRandom = mulberry32(config.payment.seed * 31 + SERVICE_NAMES.indexOf(config.service));
+  const publish = createPublisher(transport.send, stats, { duplicateShare: config.duplicateShare, random: faultRandom });
 
   const deadLetter = async (m: Delivery, reason: string) => {
     stats.deadLetters++;
@@ -88,10 +108,15 @@ async function main(): Promise<void> {
       m.ack();
       return;
     }
+    if (config.dropShare > 0 && faultRandom() < config.dropShare) {
+      // The drop fault: as if the message never arrived. JetStream redelivers it after the ack wait.
+      stats.dropped++;
+      return;
+    }
     stats.handled++;
     if (m.redelivered) stats.redelivered++;
     const { emit, saved } = service.handle(event, m.redelivered);
-    const delay = emit.length === 0 ? 0 : (config.delayMs[event.orderId] ?? config.defaultDelayMs);
+    const delay = emit.length === 0 ? 0 : (config.delayMs[event.orderId] ?? sample(config.replyLatency, faultRandom));
     const finish = () => (emit.length === 0 ? m.ack() : publish(emit).then(() => m.ack(), () => m.nak(NAK_DELAY_MS)));
     // A delay holds only the reply; the state change above is already made (and stored, first).
     const release = delay ? () => hold(m, delay, finish) : finish;
@@ -137,6 +162,9 @@ async function main(): Promise<void> {
         }
         return;
       }
+      case 'pause':
+        paused.pause(msg.ms);
+        return;
       case 'stop':
         clearInterval(timer);
         clearInterval(ticker);
@@ -152,7 +180,8 @@ async function main(): Promise<void> {
         unreachable(msg);
     }
   });
-  await transport.start(onMessage);
+  const paused = pausable(onMessage);
+  await transport.start(paused.receive);
   send({ type: 'ready' });
 }
 

@@ -21,32 +21,83 @@ function spawnWorker(workerData: WorkerConfig): Worker {
   return new Worker(code, { eval: true, workerData });
 }
 
-/** The main thread's handle on one service worker. */
+/** The main thread's handle on one service worker, across the restarts a crash fault causes. */
 export class ServiceWorker {
   readonly name: ServiceName;
-  stats: WorkerStats = emptyStats();
   status: ServiceStatus = 'starting';
-  private readonly worker: Worker;
+  /** Times this service was crashed by a fault and started again. */
+  restarts = 0;
+  private worker: Worker;
+  /** Counters of the workers a crash fault ended, added to the live worker's. */
+  private previous: WorkerStats = emptyStats();
+  private current: WorkerStats = emptyStats();
   private readonly waiters = new Map<FromWorker['type'], { resolve: (msg: FromWorker) => void; reject: (e: Error) => void }[]>();
   private crashed: ServiceCrashedError | undefined;
   private stopping = false;
+  /** While a crashed worker is down: messages wait here, as a client would queue its requests. */
+  private down: ToWorker[] | undefined;
 
-  constructor(config: WorkerConfig, private readonly onCrash: (error: ServiceCrashedError) => void) {
+  constructor(
+    private readonly config: WorkerConfig,
+    private readonly onCrash: (error: ServiceCrashedError) => void,
+  ) {
     this.name = config.service;
-    this.worker = spawnWorker(config);
-    this.worker.on('message', (msg: FromWorker) => this.receive(msg));
-    this.worker.on('error', (error) => this.crash(`crashed: ${error.message}`, error));
-    this.worker.on('exit', (code) => {
-      if (!this.stopping) this.crash(`exited unexpectedly with code ${code}`);
+    this.worker = this.spawn();
+  }
+
+  /** Cumulative counters over every worker of this service. */
+  get stats(): WorkerStats {
+    const sum = { ...this.previous };
+    for (const key of Object.keys(sum) as (keyof WorkerStats)[]) sum[key] += this.current[key];
+    return sum;
+  }
+
+  private spawn(): Worker {
+    const worker = spawnWorker(this.config);
+    worker.on('message', (msg: FromWorker) => {
+      if (worker === this.worker) this.receive(msg);
     });
+    worker.on('error', (error) => {
+      if (worker === this.worker) this.crash(`crashed: ${error.message}`, error);
+    });
+    worker.on('exit', (code) => {
+      if (worker === this.worker && !this.stopping && !this.down) this.crash(`exited unexpectedly with code ${code}`);
+    });
+    return worker;
   }
 
   send(msg: ToWorker): void {
-    this.worker.postMessage(msg);
+    if (this.down) this.down.push(msg);
+    else this.worker.postMessage(msg);
   }
 
   placeOrders(orders: PlaceOrder[]): void {
     this.send({ type: 'place-orders', orders });
+  }
+
+  /**
+   * The crash fault: terminates the worker thread at once, as kill -9 would a process. Whatever it
+   * held in memory is gone; what it stored (KV state, acked messages) is not.
+   */
+  async kill(): Promise<void> {
+    if (this.down || this.stopping) return;
+    this.down = [];
+    this.status = 'restarting';
+    this.previous = this.stats;
+    this.current = emptyStats();
+    await this.worker.terminate();
+  }
+
+  /** Starts a new worker on the same configuration; it loads the stored state before it is ready. */
+  async restart(timeoutMs = DEFAULT_READY_TIMEOUT_MS): Promise<void> {
+    if (!this.down || this.stopping) return;
+    this.restarts++;
+    this.status = 'starting';
+    const queued = this.down;
+    this.worker = this.spawn();
+    this.down = undefined;
+    await this.ready(timeoutMs);
+    for (const msg of queued) this.worker.postMessage(msg);
   }
 
   ready(timeoutMs = DEFAULT_READY_TIMEOUT_MS): Promise<void> {
@@ -65,9 +116,11 @@ export class ServiceWorker {
   async stop(timeoutMs = 5000): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    const stopped = this.next('stopped', timeoutMs).catch(() => undefined);
-    this.send({ type: 'stop' });
-    await stopped;
+    if (!this.down) {
+      const stopped = this.next('stopped', timeoutMs).catch(() => undefined);
+      this.worker.postMessage({ type: 'stop' } satisfies ToWorker);
+      await stopped;
+    }
     await this.worker.terminate();
     if (this.status !== 'crashed') this.status = 'stopped';
   }
@@ -76,7 +129,7 @@ export class ServiceWorker {
     switch (msg.type) {
       case 'stats':
       case 'stopped':
-        this.stats = msg.stats;
+        this.current = msg.stats;
         break;
       case 'fatal':
         this.crash(msg.message);

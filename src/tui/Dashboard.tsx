@@ -30,7 +30,7 @@ export function Dashboard({ state, width, height }: { state: DashboardState; wid
           <Box flexDirection="column" width={column}>
             <LoadPanel s={s} />
             <OutcomesPanel s={s} width={column} />
-            <ThroughputPanel history={state.throughput} peak={state.peakRate} width={column} />
+            <ThroughputPanel history={state.throughput} points={state.points} faultPoints={state.faultPoints} peak={state.peakRate} width={column} />
             <StepsPanel steps={s.latency.steps} />
             <HealthPanel s={s} />
           </Box>

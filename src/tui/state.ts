@@ -13,8 +13,11 @@ export interface DashboardState {
   snapshot?: RunSnapshot;
   /** Sagas/s, one point per snapshot, oldest first. */
   throughput: number[];
+  /** Snapshots received so far, and the snapshot counts at which faults took effect (chart markers). */
+  points: number;
+  faultPoints: number[];
   peakRate: number;
-  tail: RecentEvent[];
+  tail: TailEntry[];
   showTail: boolean;
   showHelp: boolean;
   /** The user asked to stop; the run is draining. */
@@ -22,6 +25,9 @@ export interface DashboardState {
   warnings: string[];
   report?: Report;
 }
+
+/** A line of the event tail: a saga event, or a fault taking effect. */
+export type TailEntry = RecentEvent | { at: number; fault: string };
 
 export type DashboardAction =
   | { type: 'engine'; event: EngineEvent }
@@ -32,6 +38,8 @@ export type DashboardAction =
 export const initialState: DashboardState = {
   phase: 'starting-broker',
   throughput: [],
+  points: 0,
+  faultPoints: [],
   peakRate: 0,
   tail: [],
   showTail: true,
@@ -64,13 +72,19 @@ function reduceEngine(state: DashboardState, event: EngineEvent): DashboardState
       return { ...state, phase: event.phase };
     case 'warning':
       return { ...state, warnings: [...state.warnings, event.message].slice(-3) };
+    case 'fault':
+      return {
+        ...state,
+        faultPoints: [...state.faultPoints, state.points].slice(-HISTORY_LIMIT),
+        tail: [...state.tail, { at: event.fault.at, fault: event.fault.text }].slice(-TAIL_LIMIT),
+      };
     case 'done':
       return { ...state, report: event.report, phase: 'done' };
     case 'snapshot': {
       const s = event.snapshot;
       const throughput = [...state.throughput, s.currentRate].slice(-HISTORY_LIMIT);
       const tail = s.recent.length ? [...state.tail, ...s.recent].slice(-TAIL_LIMIT) : state.tail;
-      return { ...state, snapshot: s, phase: s.phase, throughput, peakRate: Math.max(state.peakRate, s.currentRate), tail };
+      return { ...state, snapshot: s, phase: s.phase, throughput, points: state.points + 1, peakRate: Math.max(state.peakRate, s.currentRate), tail };
     }
   }
 }

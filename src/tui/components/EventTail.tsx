@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { RecentEvent } from '../../engine/outcomes.js';
+import type { TailEntry } from '../state.js';
 
 /** Colour by what an event means for the saga. */
 export function colorOf(type: string): string {
@@ -11,16 +11,22 @@ export function colorOf(type: string): string {
   return 'white';
 }
 
-export function EventTail({ events, rows }: { events: readonly RecentEvent[]; rows: number }) {
+export function EventTail({ events, rows }: { events: readonly TailEntry[]; rows: number }) {
   const shown = events.slice(-rows);
   return (
     <Box flexDirection="column">
       <Text bold>{'Events      '}<Text dimColor>(e hides)</Text></Text>
       {shown.map((e, i) => (
-        <Text key={`${e.orderId}-${e.type}-${i}`} wrap="truncate">
+        <Text key={`${e.at}-${i}`} wrap="truncate">
           <Text dimColor>{new Date(e.at).toISOString().slice(11, 23)}</Text>
-          {`  ${e.orderId.padEnd(14)} `}
-          <Text color={colorOf(e.type)}>{e.type}</Text>
+          {'fault' in e ? (
+            <Text color="magenta" bold>{`  ✖ fault: ${e.fault}`}</Text>
+          ) : (
+            <>
+              {`  ${e.orderId.padEnd(14)} `}
+              <Text color={colorOf(e.type)}>{e.type}</Text>
+            </>
+          )}
         </Text>
       ))}
     </Box>

@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import type { RunSnapshot } from '../../engine/events.js';
 import { count } from '../format.js';
 
-const STATUS_COLOR = { starting: 'yellow', running: 'green', stopped: 'gray', crashed: 'red' } as const;
+const STATUS_COLOR = { starting: 'yellow', running: 'green', restarting: 'magenta', stopped: 'gray', crashed: 'red' } as const;
 
 export function HealthPanel({ s }: { s: RunSnapshot }) {
   return (
