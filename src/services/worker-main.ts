@@ -108,13 +108,13 @@ async function main(): Promise<void> {
       m.ack();
       return;
     }
+    if (m.redelivered) stats.redelivered++;
     if (config.dropShare > 0 && faultRandom() < config.dropShare) {
       // The drop fault: as if the message never arrived. JetStream redelivers it after the ack wait.
       stats.dropped++;
       return;
     }
     stats.handled++;
-    if (m.redelivered) stats.redelivered++;
     const { emit, saved } = service.handle(event, m.redelivered);
     const delay = emit.length === 0 ? 0 : (config.delayMs[event.orderId] ?? sample(config.replyLatency, faultRandom));
     const finish = () => (emit.length === 0 ? m.ack() : publish(emit).then(() => m.ack(), () => m.nak(NAK_DELAY_MS)));

@@ -6,12 +6,14 @@ import type { OrderTrace } from './trace.js';
  * seen, and each of them that took effect has been compensated. A FAILED terminal event comes
  * before its compensation, so the run waits for this before it checks invariants.
  * (In the sequential topology payment never decides once the saga failed, so it is not awaited.)
+ * With core delivery a decision may never come (its trigger was lost), so only the effects seen
+ * are required to be compensated.
  */
-export function failedSagaSettled(counts: OrderTrace['counts'], topology: Topology): boolean {
+export function failedSagaSettled(counts: OrderTrace['counts'], topology: Topology, delivery: 'jetstream' | 'core' = 'jetstream'): boolean {
   const has = (type: keyof OrderTrace['counts']) => (counts[type] ?? 0) > 0;
   const inventoryDecided = has('inventory.reserved.v1') || has('inventory.failed.v1');
   const paymentDecided = has('payment.confirmed.v1') || has('payment.failed.v1');
-  if (!inventoryDecided || (topology === 'parallel' && !paymentDecided)) return false;
+  if (delivery === 'jetstream' && (!inventoryDecided || (topology === 'parallel' && !paymentDecided))) return false;
   if (has('payment.confirmed.v1') && !has('payment.refunded.v1')) return false;
   return !has('inventory.reserved.v1') || has('inventory.released.v1');
 }

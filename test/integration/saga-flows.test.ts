@@ -3,19 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunEngine } from '../../src/engine/run.js';
 import type { Report } from '../../src/report/report.js';
-import { scenario } from '../helpers/nats.js';
+import { expectInvariantsPass, scenario } from '../helpers/nats.js';
 
 /** Each run starts its own nats-server (the engine's embedded broker) and three service workers. */
 async function run(yaml: string): Promise<Report> {
   return new RunEngine({ scenario: scenario(yaml) }).run();
 }
 
-function expectInvariantsPass(report: Report): void {
-  expect(report.invariants.filter((i) => !i.passed)).toEqual([]);
-  expect(report.invariants).toHaveLength(6);
-  expect(report.orders.pending).toBe(0);
-  expect(report.passed).toBe(true);
-}
 
 describe('saga flows on a real NATS server', () => {
   it('payment and stock succeed → every order CONFIRMED, no compensation', async () => {
