@@ -32,6 +32,12 @@ describe('scenario loading', () => {
     expect(e).toMatchObject({ line: 4, key: 'orders.rate', exitCode: 2 });
   });
 
+  it('names a latency distribution it cannot read, and the forms it can', () => {
+    const e = errorOf('name: t\norders:\n  count: 10\nfaults:\n  - latency:\n      service: payment\n      distribution: gauss(1ms)\n');
+    expect(e.message).toMatch(/^bad\.yaml:7: faults\.0\.latency\.distribution: cannot read "gauss\(1ms\)": use a duration/);
+    expect(e.message).toContain('normal(20ms, 5ms)');
+  });
+
   it('names an unknown key and where it is', () => {
     const e = errorOf('name: t\norders:\n  count: 10\npaymnet:\n  successRate: 1\n');
     expect(e.message).toMatch(/^bad\.yaml:4: paymnet: unknown key/);

@@ -45,9 +45,19 @@ export function parseScenario(text: string, file: string, overrides: ScenarioOve
     const fromFlag = Object.keys(overrides).some((o) => key.startsWith(o));
     const line = fromFlag ? undefined : lineOf(doc, lines, path);
     const where = fromFlag ? `${file} (override ${key})` : `${file}:${line ?? '?'}`;
-    throw new ScenarioError(`${where}: ${key}: ${describe(issue)}`, file, line, key);
+    const missing = issue.code !== 'unrecognized_keys' && path.length > 0 && valueAt(raw, path) === undefined;
+    throw new ScenarioError(`${where}: ${key}: ${missing ? 'required, but missing' : describe(issue)}`, file, line, key);
   }
   return deepFreeze({ ...parsed.data, file });
+}
+
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let node = root;
+  for (const part of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[part];
+  }
+  return node;
 }
 
 function issuePath(issue: z.core.$ZodIssue): (string | number)[] {

@@ -94,6 +94,45 @@ const ScriptedOrder = z.strictObject({
 });
 export type ScriptedOrder = z.output<typeof ScriptedOrder>;
 
+/** Each fault kind, by the key that names it. */
+const FAULTS = {
+  /** Block this service's thread (nothing it holds moves, not even its timers). */
+  stall: z.strictObject({ stall: ServiceName, at: Duration, for: Duration }),
+  /** This share of the events services publish is published a second time under a new message id. */
+  duplicate: z.strictObject({ duplicate: z.number().min(0).max(1) }),
+  /** SIGKILL the embedded nats-server at `at`, and start it again on the same store after `restartAfter`. */
+  broker: z.strictObject({ broker: z.literal('kill'), at: Duration, restartAfter: Duration }),
+  /** Terminate this service's worker at `at` (hard, as kill -9), and start a new one after `restartAfter`. */
+  crash: z.strictObject({ crash: ServiceName, at: Duration, restartAfter: Duration }),
+  /**
+   * This share of the messages services receive is lost: read and then neither handled nor
+   * acknowledged. Core delivery loses it for good; JetStream redelivers it after the ack wait.
+   */
+  drop: z.strictObject({ drop: z.number().min(0).max(1), service: ServiceName.optional() }),
+  /** Every reply of a service is held for a draw from this distribution. */
+  latency: z.strictObject({ latency: z.strictObject({ service: ServiceName, distribution: LatencyDistribution }) }),
+  /** A stalled consumer: the service stops taking messages from `at` for `for` (its thread keeps running). */
+  slow: z.strictObject({ slow: ServiceName, at: Duration.default(0), for: Duration }),
+} as const;
+type FaultKind = keyof typeof FAULTS;
+export type Fault = z.output<(typeof FAULTS)[FaultKind]>;
+
+/**
+ * A fault is read by the key that names its kind, so an error points into that kind's keys
+ * rather than saying that no kind matched.
+ */
+const Fault = z.unknown().transform((value, ctx): Fault => {
+  const kind = value && typeof value === 'object' ? (Object.keys(FAULTS) as FaultKind[]).find((k) => k in value) : undefined;
+  if (!kind) {
+    ctx.addIssue({ code: 'custom', message: `a fault needs one of the keys ${Object.keys(FAULTS).join(', ')}` });
+    return z.NEVER;
+  }
+  const parsed = FAULTS[kind].safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+  return z.NEVER;
+});
+
 export const ScenarioSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
@@ -177,31 +216,7 @@ export const ScenarioSchema = z.strictObject({
     .default({ paymentLatencyMs: 0, inventoryLatencyMs: 0 }),
   /** Faults injected during the run, at times from the first order. */
   faults: z
-    .array(
-      z.union([
-        z.strictObject({
-          /** Block this service's thread (a stalled consumer: nothing it holds moves). */
-          stall: ServiceName,
-          at: Duration,
-          for: Duration,
-        }),
-        /** This share of the events services publish is published a second time under a new message id. */
-        z.strictObject({ duplicate: z.number().min(0).max(1) }),
-        /** SIGKILL the embedded nats-server at `at`, and start it again on the same store after `restartAfter`. */
-        z.strictObject({ broker: z.literal('kill'), at: Duration, restartAfter: Duration }),
-        /** Terminate this service's worker at `at` (hard, as kill -9), and start a new one after `restartAfter`. */
-        z.strictObject({ crash: ServiceName, at: Duration, restartAfter: Duration }),
-        /**
-         * This share of the messages services receive is lost: read and then neither handled nor
-         * acknowledged. Core delivery loses it for good; JetStream redelivers it after the ack wait.
-         */
-        z.strictObject({ drop: z.number().min(0).max(1), service: ServiceName.optional() }),
-        /** Every reply of a service is held for a draw from this distribution. */
-        z.strictObject({ latency: z.strictObject({ service: ServiceName, distribution: LatencyDistribution }) }),
-        /** A stalled consumer: the service stops taking messages from `at` for `for` (its thread keeps running). */
-        z.strictObject({ slow: ServiceName, at: Duration.default(0), for: Duration }),
-      ]),
-    )
+    .array(Fault)
     .default([]),
   /** A parameter sweep for `saga-sim sweep` (flags override it). */
   sweep: z

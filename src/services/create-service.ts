@@ -1,38 +1,34 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { stateBucket } from '../broker/streams.js';
 import type { InventoryRecord } from './inventory/logic.js';
-import { createInventoryService, type InventoryService } from './inventory/service.js';
+import { createInventoryService } from './inventory/service.js';
 import { createOrderService } from './order/service.js';
 import { createPaymentService } from './payment/service.js';
 import type { WorkerConfig, WorkerStats } from './protocol.js';
 import type { Service } from './service.js';
-import { openKvStore, type KvStoreHooks } from './state/kv-store.js';
+import { openKvStore } from './state/kv-store.js';
 import { memoryStore, type RecordStore } from './state/record-store.js';
 
 /** Opens the service's record store (loading what a previous worker stored) and builds the service on it. */
 export async function createService(config: WorkerConfig, nc: NatsConnection, stats: WorkerStats): Promise<Service> {
-  const open = async <R>(hooks: KvStoreHooks = {}): Promise<RecordStore<R>> =>
+  // The store is opened first (it loads the records the service derives state from); a conflict
+  // it meets later is passed on to the service built on it.
+  const built: { service?: Service } = {};
+  const open = async <R>(): Promise<RecordStore<R>> =>
     config.state === 'memory'
       ? memoryStore<R>()
       : openKvStore<R>(nc, stateBucket(config.service), {
           wrote: () => stats.stateWrites++,
           retried: () => stats.stateRetries++,
           conflicted: () => stats.stateConflicts++,
-          ...hooks,
+          replaced: (_key, before, after) => built.service?.replaced?.(before, after),
         });
   switch (config.service) {
     case 'order':
-      return createOrderService({ topology: config.topology, sagaTimeoutMs: config.sagaTimeoutMs }, await open());
+      return (built.service = createOrderService({ topology: config.topology, sagaTimeoutMs: config.sagaTimeoutMs }, await open()));
     case 'payment':
-      return createPaymentService({ ...config.payment, topology: config.topology, forced: config.forcedPayments }, await open());
-    case 'inventory': {
-      // The store is opened first (it loads the records the service derives its stock from).
-      const built: { service?: InventoryService } = {};
-      const records = await open<InventoryRecord>({
-        replaced: (_key, before, after) => built.service?.replaced(before as InventoryRecord | undefined, after as InventoryRecord | undefined),
-      });
-      built.service = createInventoryService({ stock: config.stock, short: config.shortOrders }, records);
-      return built.service;
-    }
+      return (built.service = createPaymentService({ ...config.payment, topology: config.topology, forced: config.forcedPayments }, await open()));
+    case 'inventory':
+      return (built.service = createInventoryService({ stock: config.stock, short: config.shortOrders }, await open<InventoryRecord>()));
   }
 }

@@ -13,6 +13,8 @@ import { createService } from './create-service.js';
 import { emptyStats, unreachable, WorkerConfigSchema, type FromWorker, type ToWorker } from './protocol.js';
 import { createPublisher } from './publisher.js';
 import { SERVICE_NAMES, type Handled } from './service.js';
+import { StateConflictError } from './state/kv-store.js';
+import type { PlaceOrder } from './order/logic.js';
 import { mulberry32 } from '../load/random.js';
 import { sample } from '../load/distribution.js';
 import { coreTransport, jetstreamTransport, type Delivery } from './transport.js';
@@ -126,11 +128,18 @@ async function main(): Promise<void> {
 
   /** Reports an unpublishable event: the worker cannot keep its promise, and the run must not pretend otherwise. */
   const fatal = (what: string) => (error: Error) => send({ type: 'fatal', message: `${what}: ${error.message}` });
-  const publishAfter = (handled: Handled, what: string) => {
+  /**
+   * Publishes what a command or a timeout produced once it is stored. On a revision conflict the
+   * record has been reloaded: `again` redoes the work on it (a timeout simply fires on a later tick).
+   */
+  const publishAfter = (handled: Handled, what: string, again?: () => void) => {
     if (handled.emit.length === 0 && !handled.saved) return;
     const go = () => publish(handled.emit).catch(fatal(`cannot publish ${what}`));
-    if (handled.saved) handled.saved.then(go, fatal(`cannot store ${what}`));
-    else void go();
+    if (!handled.saved) return void go();
+    handled.saved.then(go, (error: Error) => {
+      if (!(error instanceof StateConflictError)) return fatal(`cannot store ${what}`)(error);
+      again?.();
+    });
   };
 
   const timer = setInterval(() => send({ type: 'stats', stats: { ...stats } }), config.statsIntervalMs);
@@ -145,10 +154,11 @@ async function main(): Promise<void> {
   port.on('message', (msg: ToWorker) => {
     switch (msg.type) {
       case 'place-orders': {
-        for (const cmd of msg.orders) {
+        const place = (cmd: PlaceOrder, attempt = 1) => {
           const handled = service.place?.(cmd, Date.now());
-          if (handled) publishAfter(handled, `order ${cmd.orderId}`);
-        }
+          if (handled) publishAfter(handled, `order ${cmd.orderId}`, attempt < 3 ? () => place(cmd, attempt + 1) : undefined);
+        };
+        for (const cmd of msg.orders) place(cmd);
         return;
       }
       case 'snapshot':

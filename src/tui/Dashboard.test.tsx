@@ -35,6 +35,18 @@ describe('dashboard view', () => {
     expect(frame).toContain('12:00:00.123  ord-000420');
   });
 
+  it('marks a fault on the throughput chart where it happened, and in the event tail', () => {
+    let state = running();
+    const at = Date.parse('2026-11-24T12:00:01.500Z');
+    state = reduce(state, { type: 'engine', event: { type: 'fault', fault: { atMs: 1500, at, text: 'payment worker crashed (terminated); restart in 2000 ms' } } });
+    for (let i = 0; i < 3; i++) state = reduce(state, { type: 'engine', event: { type: 'snapshot', snapshot: snapshot({ recent: [] }) } });
+    const frame = render(<Dashboard state={state} width={100} height={50} />).lastFrame() ?? '';
+    const chart = frame.split('\n').find((line) => line.startsWith('Throughput')) ?? '';
+    // One snapshot before the fault, three after: the marker takes the place of the first after it.
+    expect(chart).toMatch(/[▁▂▃▄▅▆▇█]╳[▁▂▃▄▅▆▇█]{2}\s+now/);
+    expect(frame).toContain('12:00:01.500  ✖ fault: payment worker crashed');
+  });
+
   it('shows pause, lateness and the help panel', () => {
     let state = reduce(running(), { type: 'engine', event: { type: 'snapshot', snapshot: snapshot({ paused: true, lateSends: 12, maxLagMs: 40 }) } });
     state = reduce(state, { type: 'toggle-help' });

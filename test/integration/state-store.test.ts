@@ -58,6 +58,20 @@ describe('service state in JetStream KV', () => {
     expect((await openKvStore<{ owner: string }>(nc, stateBucket('inventory'))).get('ord-1')).toEqual({ owner: 'stale, reloaded' });
   });
 
+  it('a retried write that meets its own earlier attempt (its answer lost in a broker restart) counts as done, not as a conflict', async () => {
+    await provisionStateBuckets(nc, ['payment']);
+    let conflicts = 0;
+    const worker = await openKvStore<{ charge: string }>(nc, stateBucket('payment'), { conflicted: () => conflicts++ });
+    await worker.set('ord-1', { charge: 'none' });
+    // The server stores the attempt; the worker never hears back, so it still holds the old revision.
+    const server = await openKvStore<{ charge: string }>(nc, stateBucket('payment'));
+    await server.set('ord-1', { charge: 'charged' });
+    await expect(worker.set('ord-1', { charge: 'charged' })).resolves.toBeUndefined();
+    expect(conflicts).toBe(0);
+    await worker.set('ord-1', { charge: 'refunded' });
+    expect((await openKvStore<{ charge: string }>(nc, stateBucket('payment'))).get('ord-1')).toEqual({ charge: 'refunded' });
+  });
+
   it('a restarted inventory derives the same stock from the stored reservations', async () => {
     await provisionStateBuckets(nc, ['inventory']);
     const before = createInventoryService({ stock: { 'p-1': 10 } }, await openKvStore<InventoryRecord>(nc, stateBucket('inventory')));

@@ -15,12 +15,7 @@ export function holdsStock(r: InventoryRecord | undefined): r is InventoryRecord
   return r?.reservation === 'reserved' && !r.released && r.items !== undefined;
 }
 
-export interface InventoryService extends Service {
-  /** After a revision conflict replaced a record: move stock from the old hold to the new one. */
-  replaced(before: InventoryRecord | undefined, after: InventoryRecord | undefined): void;
-}
-
-export function createInventoryService(config: InventoryConfig, records: RecordStore<InventoryRecord> = memoryStore()): InventoryService {
+export function createInventoryService(config: InventoryConfig, records: RecordStore<InventoryRecord> = memoryStore()): Service {
   // Stock is derived from the reservations rather than stored beside them, so the two cannot
   // disagree after a crash: a restarted worker recomputes it from the records it loads.
   const stock = new Map<string, StockLevel>(
@@ -38,9 +33,10 @@ export function createInventoryService(config: InventoryConfig, records: RecordS
       const saved = step.record === prev ? records.settled(event.orderId) : records.set(event.orderId, step.record);
       return { emit: redelivered ? inventoryEvents(step.record) : step.emit, saved };
     },
+    // Stock moves from the old hold to the stored one.
     replaced(before, after) {
-      if (holdsStock(before)) applyStock(stock, before.items, -1);
-      if (holdsStock(after)) applyStock(stock, after.items, 1);
+      if (holdsStock(before as InventoryRecord | undefined)) applyStock(stock, (before as InventoryRecord).items ?? [], -1);
+      if (holdsStock(after as InventoryRecord | undefined)) applyStock(stock, (after as InventoryRecord).items ?? [], 1);
     },
     snapshot: () => ({
       service: 'inventory',

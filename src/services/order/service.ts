@@ -48,6 +48,13 @@ export function createOrderService(config: OrderConfig, records: RecordStore<Ord
       const step = reduceOrder(prev, event, config.topology);
       return { emit: redelivered ? orderEvents(step.record) : step.emit, saved: keep(prev, step.record) };
     },
+    // A reloaded PENDING order is timed out again; it joins the end of the list, so it may expire
+    // up to one saga timeout late.
+    replaced(_before, after) {
+      const record = after as OrderRecord | undefined;
+      if (record?.status === 'PENDING') pending.set(record.orderId, record);
+      else if (record) pending.delete(record.orderId);
+    },
     snapshot: () => ({
       service: 'order',
       orders: [...records.values()].map(({ orderId, status, reason }) => ({ orderId, status, reason })),

@@ -60,9 +60,16 @@ export async function openKvStore<R>(nc: NatsConnection, bucket: string, hooks: 
         state.dirty = true;
         throw error;
       }
+      const stored = await kv.get(key);
+      // An ambiguous write: the broker stored an attempt but its answer was lost (a restart), and
+      // the retry then met our own revision. Same bytes: it is ours, and it succeeded.
+      if (stored && stored.operation === 'PUT' && sameBytes(stored.value, data)) {
+        state.revision = stored.revision;
+        hooks.wrote?.();
+        return;
+      }
       hooks.conflicted?.();
       state.epoch++;
-      const stored = await kv.get(key);
       const before = cache.get(key);
       const after = stored && stored.operation === 'PUT' ? stored.json<R>() : undefined;
       if (after === undefined) cache.delete(key);
@@ -112,6 +119,10 @@ export async function openKvStore<R>(nc: NatsConnection, bucket: string, hooks: 
     },
     values: () => cache.values(),
   };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && a.every((v, i) => v === b[i]);
 }
 
 /** Wrong-revision answers from the server: JetStream API error 10071 ("wrong last sequence"). */
