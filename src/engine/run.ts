@@ -126,8 +126,8 @@ export class RunEngine {
         throw new UsageError('broker faults need the embedded nats-server; drop --nats-url (saga-sim will not kill a server it did not start)');
       }
       if (!this.options.natsUrl && !embedded) {
-        // With broker kills, fsync every write (2.10+) so a kill -9 loses nothing acknowledged.
-        embedded = await startEmbeddedServer({ syncAlways: brokerFaults });
+        // In fault scenarios, fsync every write (2.10+) so a kill -9 loses nothing acknowledged.
+        embedded = await startEmbeddedServer({ syncAlways: scenario.faults.length > 0 });
         cleanups.push(() => embedded?.stop() ?? Promise.resolve());
       }
       const url = embedded?.url ?? (this.options.natsUrl as string);
