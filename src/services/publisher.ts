@@ -29,8 +29,11 @@ export function createPublisher(send: Send, stats: WorkerStats, faults?: Publish
     }
     stats.published++;
     if (faults && faults.duplicateShare > 0 && faults.random() < faults.duplicateShare) {
-      await send(out.type, data, `${msgID}:duplicate`);
-      stats.duplicatesSent++;
+      // The injected copy is retried like the original, but losing it fails nothing: the event is out.
+      await withRetries(() => send(out.type, data, `${msgID}:duplicate`)).then(
+        () => stats.duplicatesSent++,
+        () => undefined,
+      );
     }
   };
   return async (events) => {
