@@ -61,6 +61,7 @@ export function benchCommand(): Command {
 Examples:
   $ saga-sim bench scenarios/happy-path.yaml --rate 1000 --duration 60s --json bench.json --hgrm bench.hgrm
   $ saga-sim bench scenarios/happy-path.yaml --find-max --slo "p99<50ms" --duration 10s
+  $ saga-sim bench scenarios/happy-path.yaml --rate 3000 --state memory --acks single   # without durable state
 
 Exit codes: 0 measured (and, with --find-max, some rate was sustained) · 1 the run broke an invariant
 or no rate was sustained · 2 usage or scenario error · 3 infrastructure error · 130 interrupted`,

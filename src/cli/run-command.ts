@@ -66,6 +66,8 @@ Examples:
   $ saga-sim run scenarios/happy-path.yaml --orders 5000 --rate 1000 --report out.json
   $ saga-sim run scenarios/mixed-90.yaml --nats-url nats://127.0.0.1:4222 --keep
   $ saga-sim run scenarios/stress-50.yaml --no-tui | tee run.log
+  $ saga-sim run scenarios/crash-payment.yaml            # a worker crash, resumed from KV state
+  $ saga-sim run scenarios/core-vs-jetstream-loss.yaml --delivery jetstream
 
 Keys (live dashboard): q or Ctrl-C stop and drain (Ctrl-C again aborts) · p pause/resume
   · + / - rate ±10% · e event tail · ? help

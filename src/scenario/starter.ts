@@ -25,6 +25,16 @@ payment:
 
 drainTimeout: 30s            # how long to wait for sagas in flight after the last order
 
+delivery: jetstream          # jetstream (durable) | core (at most once)
+state: kv                    # kv: services keep state in JetStream KV and survive a crash | memory
+
+# Faults, at times from the first order. Uncomment one to see the saga survive it.
+faults: []
+#  - { crash: payment, at: 1s, restartAfter: 1s }   # terminate the worker; a new one resumes from KV
+#  - { broker: kill, at: 1s, restartAfter: 1s }     # kill -9 the embedded nats-server
+#  - { drop: 0.05 }                                 # lose 5% of deliveries (JetStream redelivers them)
+#  - { duplicate: 0.2 }                             # publish 20% of events twice
+
 # Explicit orders with forced outcomes and the events that must (or must not) happen.
 # A nested list matches in any order: payment and inventory answer concurrently.
 script:
