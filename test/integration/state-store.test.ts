@@ -6,7 +6,7 @@ import { provisionStateBuckets } from '../../src/broker/state-buckets.js';
 import { stateBucket } from '../../src/broker/streams.js';
 import { created, event } from '../helpers/events.js';
 import { startNats } from '../helpers/nats.js';
-import { openKvStore, StateConflictError } from '../../src/services/state/kv-store.js';
+import { MAX_WRITES_IN_FLIGHT, openKvStore, StateConflictError } from '../../src/services/state/kv-store.js';
 import { createInventoryService } from '../../src/services/inventory/service.js';
 import { createOrderService } from '../../src/services/order/service.js';
 import type { InventoryRecord } from '../../src/services/inventory/logic.js';
@@ -41,6 +41,15 @@ describe('service state in JetStream KV', () => {
     await Promise.all(Array.from({ length: 50 }, (_, n) => store.set('k', { n })));
     const reread = await openKvStore<{ n: number }>(nc, stateBucket('order'));
     expect(reread.get('k')).toEqual({ n: 49 });
+  });
+
+  it('more writes at once than may be in flight all land, the excess waiting its turn', async () => {
+    await provisionStateBuckets(nc, ['payment']);
+    const store = await openKvStore<{ n: number }>(nc, stateBucket('payment'));
+    const keys = Array.from({ length: MAX_WRITES_IN_FLIGHT * 4 }, (_, i) => `k-${i}`);
+    await Promise.all(keys.map((k, n) => store.set(k, { n })));
+    const reread = await openKvStore<{ n: number }>(nc, stateBucket('payment'));
+    expect([...reread.values()]).toHaveLength(keys.length);
   });
 
   it('a write over a revision it did not see is refused, and the stored record is reloaded (compare-and-set)', async () => {

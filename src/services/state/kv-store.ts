@@ -31,6 +31,33 @@ interface KeyState {
 const encoder = new TextEncoder();
 
 /**
+ * KV writes a store has outstanding at once; the rest wait in line here. Core delivery has no
+ * max_ack_pending to bound the work in flight, and thousands of concurrent writes time out on the
+ * client while the server still applies them: every retry then meets a newer revision, and an
+ * overloaded run collapsed to a few sagas a second.
+ */
+export const MAX_WRITES_IN_FLIGHT = 256;
+
+function limiter(max: number): { acquire(): Promise<void>; release(): void } {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    acquire() {
+      if (active < max) {
+        active++;
+        return Promise.resolve();
+      }
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+    release() {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    },
+  };
+}
+
+/**
  * A RecordStore backed by a JetStream KV bucket. Reads come from a cache loaded from the bucket
  * at start, so a restarted worker carries on from what its predecessor stored. Every write is a
  * compare-and-set on the revision this worker last saw. Writes to one key queue behind each other,
@@ -45,7 +72,16 @@ export async function openKvStore<R>(nc: NatsConnection, bucket: string, hooks: 
     keys.set(key, { revision, epoch: 0, dirty: false });
   }
 
+  const slots = limiter(MAX_WRITES_IN_FLIGHT);
   const write = async (key: string, state: KeyState, epoch: number) => {
+    await slots.acquire();
+    try {
+      await writeNow(key, state, epoch);
+    } finally {
+      slots.release();
+    }
+  };
+  const writeNow = async (key: string, state: KeyState, epoch: number) => {
     if (state.epoch !== epoch) throw new StateConflictError(`${bucket}/${key} changed under this worker; the message will be redelivered`);
     state.dirty = false;
     const data = encoder.encode(JSON.stringify(cache.get(key)));
