@@ -1,17 +1,11 @@
 import { connectBroker, connectionStateOf, serverVersion } from '../broker/connection.js';
 import { startEmbeddedServer, type EmbeddedServer } from '../broker/embedded-server.js';
-import { deleteStreams, provisionStreams } from '../broker/streams.js';
-import { forwardExhausted } from '../broker/max-deliveries.js';
-import { deleteStateBuckets, provisionStateBuckets } from '../broker/state-buckets.js';
 import { InterruptedError, UsageError, type ServiceCrashedError } from '../errors.js';
 import { buildCatalogue, stockOf } from '../load/catalogue.js';
 import { createOrderSource, type OrderSource } from '../load/order-source.js';
 import { buildReport } from '../report/build-report.js';
 import type { Report } from '../report/report.js';
 import type { Scenario } from '../scenario/schema.js';
-import { INVENTORY_CONSUMES } from '../services/inventory/logic.js';
-import { ORDER_CONSUMES } from '../services/order/logic.js';
-import { PAYMENT_CONSUMES } from '../services/payment/logic.js';
 import type { WorkerConfig } from '../services/protocol.js';
 import type { PlaceOrder } from '../services/order/logic.js';
 import { SERVICE_NAMES, type ServiceName, type ServiceSnapshot } from '../services/service.js';
@@ -25,6 +19,8 @@ import { loadPlan } from '../load/plan.js';
 import { StreamObserver } from './observer.js';
 import { scheduleFaults, wholeRunFaults } from './faults.js';
 import { OutcomeTracker } from './outcomes.js';
+import { provisionRun } from './provision.js';
+import { UnconfirmedOrders } from './unconfirmed-orders.js';
 
 export interface RunOptions {
   scenario: Scenario;
@@ -54,7 +50,6 @@ export const DEFAULT_SNAPSHOT_INTERVAL_MS = 100;
 const START_LEAD_MS = 5;
 /** How long a core-delivery run waits for compensations after every saga has ended. */
 const CORE_SETTLE_WAIT_MS = 3000;
-const CONSUMES = { order: ORDER_CONSUMES, payment: PAYMENT_CONSUMES, inventory: INVENTORY_CONSUMES } as const;
 
 /**
  * Runs one scenario end to end. It only emits events; displays subscribe to them.
@@ -147,24 +142,11 @@ export class RunEngine {
       const catalogue = buildCatalogue(scenario);
       const source = createOrderSource(scenario, catalogue);
       const plan = loadPlan(scenario, source.scriptedIds.length);
-      // Core delivery keeps nothing on the server; queue subscriptions get only their subjects.
       const core = scenario.delivery === 'core';
-      const { filtered } = core
-        ? { filtered: true }
-        : await provisionStreams(
-            nc,
-            SERVICE_NAMES.map((service) => ({ service, consumes: CONSUMES[service] })),
-            scenario.jetstream,
-          );
-      if (!core && this.options.natsUrl && !this.options.keep) cleanups.unshift(() => deleteStreams(nc).catch(() => undefined));
-      if (!core) {
-        const forwarding = await forwardExhausted(nc, (error) => this.emit({ type: 'warning', message: error.message }));
-        cleanups.unshift(async () => forwarding.unsubscribe());
-      }
-      if (scenario.state === 'kv') {
-        await provisionStateBuckets(nc, SERVICE_NAMES);
-        if (this.options.natsUrl && !this.options.keep) cleanups.unshift(() => deleteStateBuckets(nc, SERVICE_NAMES).catch(() => undefined));
-      }
+      const tidy = this.options.natsUrl !== undefined && !this.options.keep;
+      const provisioned = await provisionRun(nc, scenario, tidy, (message) => this.emit({ type: 'warning', message }));
+      const { filtered } = provisioned;
+      for (const cleanup of provisioned.cleanups) cleanups.unshift(cleanup);
 
       this.emit({
         type: 'start',
@@ -181,12 +163,10 @@ export class RunEngine {
       const unsettled = new Set<string>();
       const ended = condition(() => outcomes.finished.size >= sent);
       const drained = condition(() => outcomes.finished.size >= sent && unsettled.size === 0);
-      // Placed orders whose order.created.v1 has not crossed NATS yet.
-      const unconfirmed = new Map<string, PlaceOrder>();
-      let inDoubt = new Map<string, PlaceOrder>();
+      const unconfirmed = new UnconfirmedOrders();
       const observer = new StreamObserver((seen, terminal) => {
         outcomes.event(seen, terminal);
-        if (seen.type === 'order.created.v1') unconfirmed.delete(seen.orderId);
+        if (seen.type === 'order.created.v1') unconfirmed.created(seen.orderId);
         if (seen.type === 'order.failed.v1') failed.add(seen.orderId);
         if (failed.has(seen.orderId)) {
           const counts = observer.book.orders.get(seen.orderId)?.counts ?? {};
@@ -265,15 +245,10 @@ export class RunEngine {
         mark: (text) => this.emit({ type: 'fault', fault: { atMs: Math.round(now() - startedAt), at: now(), text } }),
         crashed,
         crashing: (service) => {
-          if (service === 'order') inDoubt = new Map(unconfirmed);
+          if (service === 'order') unconfirmed.crashing();
         },
         restarted: (service) => {
-          // Commands the dead order worker may have taken with it: sent again, as a client retries
-          // after a failover. Placing a stored order again only re-emits its created event, which
-          // JetStream de-duplicates. Orders sent while it was down were queued, not lost.
-          if (service !== 'order') return;
-          const retry = [...inDoubt.values()].filter((o) => unconfirmed.has(o.orderId));
-          inDoubt = new Map();
+          const retry = service === 'order' ? unconfirmed.toRetry() : [];
           if (retry.length > 0) orderWorker.placeOrders(retry);
         },
         onCleanup: (cleanup) => cleanups.unshift(cleanup),
@@ -287,7 +262,7 @@ export class RunEngine {
         place: (orders: PlaceOrder[], intendedAt: number[], sentAt: number) => {
           orders.forEach((order, i) => {
             outcomes.sent(order.orderId, intendedAt[i] as number, sentAt);
-            unconfirmed.set(order.orderId, order);
+            unconfirmed.placed(order);
           });
           orderWorker.placeOrders(orders);
           sent += orders.length;

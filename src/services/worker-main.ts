@@ -76,8 +76,7 @@ async function main(): Promise<void> {
   const transport =
     config.delivery === 'core'
       ? coreTransport(nc, config.service, service.consumes)
-      : jetstreamTransport(nc, config.service, config.jetstream.acks === "double", () => stats.ackFailures++);
-  // Seeded per service, so a seed reproduces which events the duplicate fault repeats (up to timing).
+      : jetstreamTransport(nc, config.service, config.jetstream.acks === 'double', () => stats.ackFailures++);
   // Seeded per service, so a seed reproduces which messages the faults hit (up to timing).
   const faultRandom = mulberry32(config.payment.seed * 31 + SERVICE_NAMES.indexOf(config.service));
   const publish = createPublisher(transport.send, stats, { duplicateShare: config.duplicateShare, random: faultRandom });

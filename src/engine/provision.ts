@@ -1,0 +1,40 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { forwardExhausted } from '../broker/max-deliveries.js';
+import { deleteStateBuckets, provisionStateBuckets } from '../broker/state-buckets.js';
+import { deleteStreams, provisionStreams } from '../broker/streams.js';
+import type { Scenario } from '../scenario/schema.js';
+import { INVENTORY_CONSUMES } from '../services/inventory/logic.js';
+import { ORDER_CONSUMES } from '../services/order/logic.js';
+import { PAYMENT_CONSUMES } from '../services/payment/logic.js';
+import { SERVICE_NAMES } from '../services/service.js';
+
+const CONSUMES = { order: ORDER_CONSUMES, payment: PAYMENT_CONSUMES, inventory: INVENTORY_CONSUMES } as const;
+
+export interface Provisioning {
+  /** False on servers before 2.10: each consumer then delivers every event. */
+  filtered: boolean;
+  /** Undo, in order: what a run on someone else's server must not leave behind. */
+  cleanups: (() => Promise<unknown>)[];
+}
+
+/**
+ * What a run needs on the server: the event and dead-letter streams with one consumer per service
+ * and the MAX_DELIVERIES forwarding (JetStream delivery only; core keeps nothing on the server),
+ * and the services' KV buckets (KV state). `tidy`: delete them again when the run ends.
+ */
+export async function provisionRun(nc: NatsConnection, scenario: Scenario, tidy: boolean, warn: (message: string) => void): Promise<Provisioning> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  let filtered = true;
+  if (scenario.delivery === 'jetstream') {
+    const plans = SERVICE_NAMES.map((service) => ({ service, consumes: CONSUMES[service] }));
+    ({ filtered } = await provisionStreams(nc, plans, scenario.jetstream));
+    if (tidy) cleanups.push(() => deleteStreams(nc).catch(() => undefined));
+    const forwarding = await forwardExhausted(nc, (error) => warn(error.message));
+    cleanups.push(async () => forwarding.unsubscribe());
+  }
+  if (scenario.state === 'kv') {
+    await provisionStateBuckets(nc, SERVICE_NAMES);
+    if (tidy) cleanups.push(() => deleteStateBuckets(nc, SERVICE_NAMES).catch(() => undefined));
+  }
+  return { filtered, cleanups };
+}
