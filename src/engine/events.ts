@@ -35,7 +35,8 @@ export interface RunSnapshot {
   latency: LatencyLadders;
   /** Events seen since the previous snapshot (at most the last 64). */
   recent: RecentEvent[];
-  services: { name: ServiceName; status: ServiceStatus; handled: number; deadLetters: number }[];
+  /** restarts: workers started again after a crash fault. */
+  services: { name: ServiceName; status: ServiceStatus; handled: number; deadLetters: number; restarts: number }[];
   connection: ConnectionState;
 }
 

@@ -226,7 +226,7 @@ export class RunEngine {
             duplicates: observer.book.duplicates,
             latency: outcomes.ladders(),
             recent,
-            services: [...workers.values()].map((w) => ({ name: w.name, status: w.status, handled: w.stats.handled, deadLetters: w.stats.deadLetters })),
+            services: [...workers.values()].map((w) => ({ name: w.name, status: w.status, handled: w.stats.handled, deadLetters: w.stats.deadLetters, restarts: w.restarts })),
             connection,
           },
         });

@@ -31,6 +31,7 @@ describe('dashboard view', () => {
     expect(frame).toMatch(/cancelled\s+3\.10ms/);
     expect(frame).toContain('created→payment p50 800µs');
     expect(frame).toContain('inventory ● crashed');
+    expect(frame).toContain('payment ● running ↻1');
     expect(frame).toContain('NATS connected');
     expect(frame).toContain('12:00:00.123  ord-000420');
   });

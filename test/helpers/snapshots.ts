@@ -33,9 +33,9 @@ export function snapshot(overrides: Partial<RunSnapshot> = {}): RunSnapshot {
     },
     recent: [{ at: Date.UTC(2026, 0, 1, 12, 0, 0, 123), orderId: 'ord-000420', type: 'payment.failed.v1' }],
     services: [
-      { name: 'order', status: 'running', handled: 800, deadLetters: 0 },
-      { name: 'payment', status: 'running', handled: 420, deadLetters: 0 },
-      { name: 'inventory', status: 'crashed', handled: 410, deadLetters: 0 },
+      { name: 'order', status: 'running', handled: 800, deadLetters: 0, restarts: 0 },
+      { name: 'payment', status: 'running', handled: 420, deadLetters: 0, restarts: 1 },
+      { name: 'inventory', status: 'crashed', handled: 410, deadLetters: 0, restarts: 0 },
     ],
     connection: 'connected',
     ...overrides,

@@ -21,6 +21,7 @@ export function HealthPanel({ s }: { s: RunSnapshot }) {
           <Text key={svc.name}>
             {`${svc.name} `}
             <Text color={STATUS_COLOR[svc.status]}>{`● ${svc.status}`}</Text>
+            {svc.restarts > 0 ? <Text color="magenta">{` ↻${svc.restarts}`}</Text> : null}
             {` ${count(svc.handled)}  `}
           </Text>
         ))}
