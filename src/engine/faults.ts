@@ -27,6 +27,15 @@ export interface FaultContext {
   onCleanup(cleanup: () => Promise<unknown>): void;
 }
 
+interface Outage {
+  down(): Promise<void>;
+  up(): Promise<void>;
+  downText: string;
+  upText: string;
+  failedText: string;
+  done(appliedAtMs: number, downMs: number): void;
+}
+
 /**
  * Schedules the scenario's timed faults and returns the list the report shows, which fills in as
  * they take effect. Whole-run faults (duplicate, drop, latency) are carried by the workers.
@@ -41,6 +50,20 @@ export function scheduleFaults(ctx: FaultContext): Report['faults'] {
   const sinceStart = () => Math.round(now() - ctx.startedAt);
   const worker = (name: ServiceName) => ctx.workers.get(name) as ServiceWorker;
   const failed = (what: string) => (error: Error) => ctx.crashed(new ServiceCrashedError(`${what}: ${error.message}`, { cause: error }));
+  /** Something taken down at `at` and brought back `restartAfter` later; `done` gets how long it was down. */
+  const outage = (fault: { at: number; restartAfter: number }, o: Outage) =>
+    at(fault.at, () => {
+      const appliedAtMs = sinceStart();
+      ctx.mark(`${o.downText}; restart in ${fault.restartAfter} ms`);
+      void o.down().then(() =>
+        after(fault.restartAfter, () => {
+          o.up().then(() => {
+            o.done(appliedAtMs, sinceStart() - appliedAtMs);
+            ctx.mark(o.upText);
+          }, failed(o.failedText));
+        }),
+      );
+    });
   for (const fault of ctx.faults) {
     if ('duplicate' in fault) {
       applied.push({ kind: 'duplicate', share: fault.duplicate });
@@ -50,36 +73,29 @@ export function scheduleFaults(ctx: FaultContext): Report['faults'] {
       applied.push({ kind: 'latency', service: fault.latency.service, distribution: fault.latency.distribution });
     } else if ('broker' in fault) {
       const server = ctx.embedded as EmbeddedServer;
-      at(fault.at, () => {
-        const appliedAtMs = sinceStart();
-        ctx.mark(`nats-server killed (kill -9); restart in ${fault.restartAfter} ms`);
-        void server.kill().then(() =>
-          after(fault.restartAfter, () => {
-            server.restart().then(() => {
-              applied.push({ kind: 'broker-kill', atMs: fault.at, downMs: sinceStart() - appliedAtMs, appliedAtMs });
-              ctx.mark('nats-server restarted on the same store');
-            }, failed('nats-server did not come back'));
-          }),
-        );
+      outage(fault, {
+        down: () => server.kill(),
+        up: () => server.restart(),
+        downText: 'nats-server killed (kill -9)',
+        upText: 'nats-server restarted on the same store',
+        failedText: 'nats-server did not come back',
+        done: (appliedAtMs, downMs) => applied.push({ kind: 'broker-kill', atMs: fault.at, downMs, appliedAtMs }),
       });
     } else if ('crash' in fault) {
-      at(fault.at, () => {
-        const appliedAtMs = sinceStart();
-        ctx.mark(`${fault.crash} worker crashed (terminated); restart in ${fault.restartAfter} ms`);
-        ctx.crashing(fault.crash);
-        void worker(fault.crash)
-          .kill()
-          .then(() =>
-            after(fault.restartAfter, () => {
-              worker(fault.crash)
-                .restart()
-                .then(() => {
-                  applied.push({ kind: 'crash', service: fault.crash, atMs: fault.at, downMs: sinceStart() - appliedAtMs, appliedAtMs });
-                  ctx.mark(`${fault.crash} worker restarted from its stored state`);
-                  ctx.restarted(fault.crash);
-                }, failed(`${fault.crash} service did not restart`));
-            }),
-          );
+      const service = fault.crash;
+      outage(fault, {
+        down: () => {
+          ctx.crashing(service);
+          return worker(service).kill();
+        },
+        up: () => worker(service).restart(),
+        downText: `${service} worker crashed (terminated)`,
+        upText: `${service} worker restarted from its stored state`,
+        failedText: `${service} service did not restart`,
+        done: (appliedAtMs, downMs) => {
+          applied.push({ kind: 'crash', service, atMs: fault.at, downMs, appliedAtMs });
+          ctx.restarted(service);
+        },
       });
     } else if ('slow' in fault) {
       at(fault.at, () => {

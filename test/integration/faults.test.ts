@@ -10,6 +10,8 @@ import { SERVICE_NAMES } from '../../src/services/service.js';
 import { expectInvariantsPass, scenario, waitFor } from '../helpers/nats.js';
 
 const sum = (r: Report, key: keyof Report['services']['order']) => SERVICE_NAMES.reduce((n, s) => n + r.services[s][key], 0);
+/** One run of an inline scenario on its own embedded server. */
+const run = (yaml: string) => new RunEngine({ scenario: scenario(yaml) }).run();
 const terminal = (r: Report) => r.orders.confirmed + r.orders.cancelled + r.orders.failed;
 
 describe('faults and delivery guarantees', () => {
@@ -54,12 +56,10 @@ describe('faults and delivery guarantees', () => {
   }, 150_000);
 
   it('core delivery with the same crash: the losses show as timeouts, FAILED and compensated, and the invariants hold', async () => {
-    const r = await new RunEngine({
-      scenario: scenario(
-        'name: core-crash\nseed: 8\ndelivery: core\norders: { count: 1500, rate: 500 }\nsaga: { timeout: 2s }\ndrainTimeout: 30s\n' +
-          'faults:\n  - { crash: payment, at: 1s, restartAfter: 1s }\n',
-      ),
-    }).run();
+    const r = await run(
+      'name: core-crash\nseed: 8\ndelivery: core\norders: { count: 1500, rate: 500 }\nsaga: { timeout: 2s }\ndrainTimeout: 30s\n' +
+        'faults:\n  - { crash: payment, at: 1s, restartAfter: 1s }\n',
+    );
     expect(r.faults).toMatchObject([{ kind: 'crash', service: 'payment' }]);
     expect(r.orders.failed).toBeGreaterThan(0);
     expect(terminal(r)).toBe(1500);
@@ -67,11 +67,9 @@ describe('faults and delivery guarantees', () => {
   }, 90_000);
 
   it('drop in JetStream mode: every dropped message is redelivered and no saga fails', async () => {
-    const r = await new RunEngine({
-      scenario: scenario(
-        'name: drop-js\nseed: 9\norders: { count: 1000, rate: 500 }\njetstream: { backoff: [500ms] }\ndrainTimeout: 30s\nfaults:\n  - { drop: 0.05 }\n',
-      ),
-    }).run();
+    const r = await run(
+      'name: drop-js\nseed: 9\norders: { count: 1000, rate: 500 }\njetstream: { backoff: [500ms] }\ndrainTimeout: 30s\nfaults:\n  - { drop: 0.05 }\n',
+    );
     expect(sum(r, 'dropped')).toBeGreaterThan(0);
     expect(sum(r, 'redelivered')).toBeGreaterThanOrEqual(sum(r, 'dropped'));
     expect(r.orders.failed).toBe(0);
@@ -80,9 +78,7 @@ describe('faults and delivery guarantees', () => {
   }, 60_000);
 
   it('drop in core mode: lost messages end sagas FAILED by timeout, and lost compensations are reported as violations', async () => {
-    const r = await new RunEngine({
-      scenario: scenario('name: drop-core\nseed: 9\ndelivery: core\norders: { count: 1000, rate: 500 }\nsaga: { timeout: 1s }\nfaults:\n  - { drop: 0.1 }\n'),
-    }).run();
+    const r = await run('name: drop-core\nseed: 9\ndelivery: core\norders: { count: 1000, rate: 500 }\nsaga: { timeout: 1s }\nfaults:\n  - { drop: 0.1 }\n');
     expect(sum(r, 'dropped')).toBeGreaterThan(0);
     expect(sum(r, 'redelivered')).toBe(0);
     expect(r.orders.failed).toBeGreaterThan(0);
@@ -95,12 +91,10 @@ describe('faults and delivery guarantees', () => {
   }, 60_000);
 
   it('a message a consumer never acknowledges is given up after max_deliver and dead-lettered from the advisory', async () => {
-    const r = await new RunEngine({
-      scenario: scenario(
-        'name: exhausted\nseed: 10\norders: { count: 40, rate: 200 }\njetstream: { maxDeliver: 2, backoff: [200ms] }\nsaga: { timeout: 1s }\n# payment never decides, so the failed sagas never settle: do not wait long for that.\ndrainTimeout: 3s\n' +
-          'faults:\n  - { drop: 1, service: payment }\n',
-      ),
-    }).run();
+    const r = await run(
+      'name: exhausted\nseed: 10\norders: { count: 40, rate: 200 }\njetstream: { maxDeliver: 2, backoff: [200ms] }\nsaga: { timeout: 1s }\n# payment never decides, so the failed sagas never settle: do not wait long for that.\ndrainTimeout: 3s\n' +
+        'faults:\n  - { drop: 1, service: payment }\n',
+    );
     // payment drops every delivery of what it consumes: order.created.v1, inventory.reserved.v1
     // and order.failed.v1, two deliveries each; each then goes to its dead letters.
     expect(r.events.exhausted).toBe(120);
@@ -110,11 +104,9 @@ describe('faults and delivery guarantees', () => {
   }, 60_000);
 
   it('a latency distribution on payment shows in the payment step', async () => {
-    const r = await new RunEngine({
-      scenario: scenario(
-        'name: latency\nseed: 11\norders: { count: 300, rate: 150 }\nfaults:\n  - latency:\n      service: payment\n      distribution: normal(40ms, 5ms)\n',
-      ),
-    }).run();
+    const r = await run(
+      'name: latency\nseed: 11\norders: { count: 300, rate: 150 }\nfaults:\n  - latency:\n      service: payment\n      distribution: normal(40ms, 5ms)\n',
+    );
     expect(r.latency.steps.payment.p50).toBeGreaterThan(30);
     expect(r.latency.steps.inventory.p50).toBeLessThan(30);
     expect(r.faults).toEqual([{ kind: 'latency', service: 'payment', distribution: { kind: 'normal', mean: 40, sd: 5 } }]);
@@ -122,11 +114,9 @@ describe('faults and delivery guarantees', () => {
   }, 60_000);
 
   it('a stalled inventory consumer: its messages are redelivered, handled once, and every saga ends', async () => {
-    const r = await new RunEngine({
-      scenario: scenario(
-        'name: slow\nseed: 12\norders: { count: 600, rate: 300 }\njetstream: { backoff: [500ms] }\ndrainTimeout: 30s\nfaults:\n  - { slow: inventory, at: 300ms, for: 1500ms }\n',
-      ),
-    }).run();
+    const r = await run(
+      'name: slow\nseed: 12\norders: { count: 600, rate: 300 }\njetstream: { backoff: [500ms] }\ndrainTimeout: 30s\nfaults:\n  - { slow: inventory, at: 300ms, for: 1500ms }\n',
+    );
     expect(r.services.inventory.redelivered).toBeGreaterThan(0);
     expect(r.faults).toMatchObject([{ kind: 'slow', service: 'inventory', forMs: 1500 }]);
     expect(r.latency.ms.max).toBeGreaterThan(1000);

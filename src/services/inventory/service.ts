@@ -1,5 +1,5 @@
 import type { Service } from '../service.js';
-import { memoryStore, type RecordStore } from '../state/record-store.js';
+import { memoryStore, save, type RecordStore } from '../state/record-store.js';
 import { INVENTORY_CONSUMES, inventoryEvents, reduceInventory, type InventoryRecord } from './logic.js';
 import { applyStock, type StockLevel } from './stock.js';
 
@@ -30,7 +30,7 @@ export function createInventoryService(config: InventoryConfig, records: RecordS
       const prev = records.get(event.orderId);
       const step = reduceInventory(prev, event, stock, short.has(event.orderId));
       for (const effect of step.effects) applyStock(stock, effect.items, effect.kind === 'reserve' ? 1 : -1);
-      const saved = step.record === prev ? records.settled(event.orderId) : records.set(event.orderId, step.record);
+      const saved = save(records, event.orderId, prev, step.record);
       return { emit: redelivered ? inventoryEvents(step.record) : step.emit, saved };
     },
     // Stock moves from the old hold to the stored one.

@@ -1,7 +1,7 @@
 import type { Topology } from '../outgoing.js';
 import type { Service } from '../service.js';
 import { allSaved } from '../service.js';
-import { memoryStore, type RecordStore } from '../state/record-store.js';
+import { memoryStore, save, type RecordStore } from '../state/record-store.js';
 import { expireOrder, ORDER_CONSUMES, orderEvents, placeOrder, reduceOrder, type OrderRecord } from './logic.js';
 
 export interface OrderConfig {
@@ -16,12 +16,14 @@ export function createOrderService(config: OrderConfig, records: RecordStore<Ord
   const pending = new Map<string, OrderRecord>(
     [...records.values()].filter((r) => r.status === 'PENDING').sort((a, b) => a.createdAt - b.createdAt).map((r) => [r.orderId, r]),
   );
-  const keep = (prev: OrderRecord | undefined, record: OrderRecord | undefined) => {
-    if (!record) return undefined;
-    if (record === prev) return records.settled(record.orderId);
+  const track = (record: OrderRecord) => {
     if (record.status === 'PENDING') pending.set(record.orderId, record);
     else pending.delete(record.orderId);
-    return records.set(record.orderId, record);
+  };
+  const keep = (prev: OrderRecord | undefined, record: OrderRecord | undefined) => {
+    if (!record) return undefined;
+    if (record !== prev) track(record);
+    return save(records, record.orderId, prev, record);
   };
   return {
     name: 'order',
@@ -51,9 +53,7 @@ export function createOrderService(config: OrderConfig, records: RecordStore<Ord
     // A reloaded PENDING order is timed out again; it joins the end of the list, so it may expire
     // up to one saga timeout late.
     replaced(_before, after) {
-      const record = after as OrderRecord | undefined;
-      if (record?.status === 'PENDING') pending.set(record.orderId, record);
-      else if (record) pending.delete(record.orderId);
+      if (after) track(after as OrderRecord);
     },
     snapshot: () => ({
       service: 'order',

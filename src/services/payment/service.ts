@@ -1,5 +1,5 @@
 import type { Service } from '../service.js';
-import { memoryStore, type RecordStore } from '../state/record-store.js';
+import { memoryStore, save, type RecordStore } from '../state/record-store.js';
 import { PAYMENT_CONSUMES, paymentEvents, reducePayment, type PaymentConfig, type PaymentRecord } from './logic.js';
 
 export function createPaymentService(config: PaymentConfig, records: RecordStore<PaymentRecord> = memoryStore()): Service {
@@ -9,7 +9,7 @@ export function createPaymentService(config: PaymentConfig, records: RecordStore
     handle(event, redelivered) {
       const prev = records.get(event.orderId);
       const step = reducePayment(prev, event, config);
-      const saved = step.record === prev ? records.settled(event.orderId) : records.set(event.orderId, step.record);
+      const saved = save(records, event.orderId, prev, step.record);
       return { emit: redelivered ? paymentEvents(step.record, config.topology) : step.emit, saved };
     },
     // The ledger is the records' own transaction lists, so it survives a restart with them.

@@ -132,9 +132,9 @@ export async function openKvStore<R>(nc: NatsConnection, bucket: string, hooks: 
       p.then(clear, clear);
       return p;
     };
-    const queued = s.inflight ? s.inflight.then(start, start) : start();
-    if (s.inflight && s.inflight !== queued) s.queued = queued;
-    return queued;
+    if (!s.inflight) return start();
+    s.queued = s.inflight.then(start, start);
+    return s.queued;
   };
 
   return {
@@ -163,7 +163,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /** Wrong-revision answers from the server: JetStream API error 10071 ("wrong last sequence"). */
 function isConflict(error: unknown): boolean {
-  const e = error as { api_error?: { err_code?: number }; code?: unknown; message?: string };
+  const e = error as { api_error?: { err_code?: number }; message?: string };
   return e?.api_error?.err_code === 10071 || /wrong last sequence|key exists/i.test(e?.message ?? '');
 }
 
@@ -175,8 +175,8 @@ async function loadAll<R>(kv: KV): Promise<Map<string, { value: R; revision: num
   const watcher = await kv.watch({ key: '>', ignoreDeletes: true });
   for await (const entry of watcher) {
     if (entry.operation === 'PUT') loaded.set(entry.key, { value: entry.json<R>(), revision: entry.revision });
-    if (!entry.isUpdate && entry.delta === 0) break;
-    if (entry.isUpdate) break;
+    // Caught up: the last initial value, or anything written since the watch began.
+    if (entry.isUpdate || entry.delta === 0) break;
   }
   watcher.stop();
   return loaded;

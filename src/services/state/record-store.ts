@@ -17,6 +17,14 @@ export interface RecordStore<R> {
   values(): IterableIterator<R>;
 }
 
+/**
+ * Stores `next` when a step changed the record; when it did not, waits for any write of the key
+ * still due (a redelivery must not be acked before the state it repeats is stored).
+ */
+export function save<R>(store: RecordStore<R>, key: string, prev: R | undefined, next: R): Promise<void> | undefined {
+  return next === prev ? store.settled(key) : store.set(key, next);
+}
+
 export function memoryStore<R>(): RecordStore<R> {
   const records = new Map<string, R>();
   return {
