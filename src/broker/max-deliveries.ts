@@ -1,7 +1,7 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { headers, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { deadLetterSubject } from '../events/subjects.js';
-import { EVENTS_STREAM } from './streams.js';
+import { EVENTS_STREAM, serviceOfConsumer } from './streams.js';
 
 /** The server's advisory when a consumer gives up on a message after max_deliver deliveries. */
 export const MAX_DELIVERIES_ADVISORY = `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${EVENTS_STREAM}.*`;
@@ -27,7 +27,7 @@ export async function forwardExhausted(nc: NatsConnection, onError: (error: Erro
   const forward = async (advisory: Advisory) => {
     const stored = await jsm.streams.getMessage(EVENTS_STREAM, { seq: advisory.stream_seq });
     if (!stored) return;
-    const service = advisory.consumer.replace(/^saga-sim-/, '');
+    const service = serviceOfConsumer(advisory.consumer);
     const h = headers();
     h.set('Saga-Sim-Kind', DEAD_LETTER_KIND.exhausted);
     h.set('Saga-Sim-Reason', `not acknowledged after ${advisory.deliveries} deliveries (max_deliver)`);

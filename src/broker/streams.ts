@@ -24,8 +24,17 @@ export function stateBucket(service: string): string {
   return `saga-sim-state-${service}`;
 }
 
-export function durableName(service: string): string {
-  return `saga-sim-${service}`;
+/**
+ * A service's durable consumer: one per service where the server filters on several subjects (2.10+),
+ * else one per subject it handles (`saga-sim-payment--order_created_v1`).
+ */
+export function durableName(service: string, subject?: string): string {
+  return subject ? `saga-sim-${service}--${subject.replaceAll('.', '_')}` : `saga-sim-${service}`;
+}
+
+/** The service a durable consumer (named by durableName) belongs to. */
+export function serviceOfConsumer(consumer: string): string {
+  return consumer.replace(/^saga-sim-/, '').replace(/--.*$/, '');
 }
 
 export interface ConsumerPlan {
@@ -34,18 +43,21 @@ export interface ConsumerPlan {
 }
 
 export interface Provisioned {
-  /** True when the server supports filter_subjects (2.10+); otherwise each consumer sees every event. */
-  filtered: boolean;
+  /** The durable consumers of each service. */
+  consumers: Record<string, string[]>;
 }
 
 /**
  * Creates the event and dead-letter streams afresh (a previous run's leftovers are deleted)
- * and one durable, explicitly acknowledged consumer per service.
+ * and durable, explicitly acknowledged consumers that deliver each service only what it handles:
+ * one per service on 2.10+ (filter_subjects), one per subject before. A single unfiltered consumer
+ * on 2.9 would deliver all ten subjects to every service, three times the deliveries and acks.
  */
-export async function provisionStreams(nc: NatsConnection, consumers: readonly ConsumerPlan[], policy: RedeliveryPolicy): Promise<Provisioned> {
+export async function provisionStreams(nc: NatsConnection, plans: readonly ConsumerPlan[], policy: RedeliveryPolicy): Promise<Provisioned> {
   const jsm = await manager(nc);
   await deleteStreams(jsm);
-  const filtered = atLeast(serverVersion(nc), 2, 10);
+  const multiFilter = atLeast(serverVersion(nc), 2, 10);
+  const consumers: Record<string, string[]> = {};
   try {
     await jsm.streams.add({
       name: EVENTS_STREAM,
@@ -54,23 +66,29 @@ export async function provisionStreams(nc: NatsConnection, consumers: readonly C
       duplicate_window: nanos(DUPLICATE_WINDOW_MS),
     });
     await jsm.streams.add({ name: DEAD_LETTER_STREAM, subjects: [`${DEAD_LETTER_PREFIX}.>`], storage: StorageType.File });
-    for (const plan of consumers) {
-      await jsm.consumers.add(EVENTS_STREAM, {
-        durable_name: durableName(plan.service),
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        ack_wait: nanos(policy.backoff[0] ?? 30_000),
-        max_deliver: policy.maxDeliver,
-        // The server wants fewer backoff steps than deliveries; one wait needs no list.
-        ...(policy.maxDeliver > 1 && policy.backoff.length > 1 ? { backoff: policy.backoff.slice(0, policy.maxDeliver - 1).map(nanos) } : {}),
-        max_ack_pending: DEFAULT_MAX_ACK_PENDING,
-        ...(filtered ? { filter_subjects: [...plan.consumes] } : {}),
-      });
+    for (const plan of plans) {
+      const filters = multiFilter
+        ? [{ durable_name: durableName(plan.service), filter_subjects: [...plan.consumes] }]
+        : plan.consumes.map((subject) => ({ durable_name: durableName(plan.service, subject), filter_subject: subject }));
+      consumers[plan.service] = filters.map((f) => f.durable_name);
+      for (const filter of filters) {
+        await jsm.consumers.add(EVENTS_STREAM, {
+          ...filter,
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.All,
+          ack_wait: nanos(policy.backoff[0] ?? 30_000),
+          max_deliver: policy.maxDeliver,
+          // The server wants fewer backoff steps than deliveries; one wait needs no list.
+          ...(policy.maxDeliver > 1 && policy.backoff.length > 1 ? { backoff: policy.backoff.slice(0, policy.maxDeliver - 1).map(nanos) } : {}),
+          // Per service, whatever the number of consumers.
+          max_ack_pending: Math.ceil(DEFAULT_MAX_ACK_PENDING / filters.length),
+        });
+      }
     }
   } catch (cause) {
     throw new BrokerUnavailableError(`cannot provision JetStream streams: ${(cause as Error).message}`, { cause });
   }
-  return { filtered };
+  return { consumers };
 }
 
 export async function deleteStreams(jsmOrNc: JetStreamManager | NatsConnection): Promise<void> {

@@ -11,23 +11,23 @@ import { SERVICE_NAMES } from '../services/service.js';
 const CONSUMES = { order: ORDER_CONSUMES, payment: PAYMENT_CONSUMES, inventory: INVENTORY_CONSUMES } as const;
 
 export interface Provisioning {
-  /** False on servers before 2.10: each consumer then delivers every event. */
-  filtered: boolean;
+  /** The durable consumers of each service (none on core). */
+  consumers: Record<string, string[]>;
   /** Undo, in order: what a run on someone else's server must not leave behind. */
   cleanups: (() => Promise<unknown>)[];
 }
 
 /**
- * What a run needs on the server: the event and dead-letter streams with one consumer per service
+ * What a run needs on the server: the event and dead-letter streams with the services' consumers
  * and the MAX_DELIVERIES forwarding (JetStream delivery only; core keeps nothing on the server),
  * and the services' KV buckets (KV state). `tidy`: delete them again when the run ends.
  */
 export async function provisionRun(nc: NatsConnection, scenario: Scenario, tidy: boolean, warn: (message: string) => void): Promise<Provisioning> {
   const cleanups: (() => Promise<unknown>)[] = [];
-  let filtered = true;
+  let consumers: Record<string, string[]> = {};
   if (scenario.delivery === 'jetstream') {
     const plans = SERVICE_NAMES.map((service) => ({ service, consumes: CONSUMES[service] }));
-    ({ filtered } = await provisionStreams(nc, plans, scenario.jetstream));
+    ({ consumers } = await provisionStreams(nc, plans, scenario.jetstream));
     if (tidy) cleanups.push(() => deleteStreams(nc).catch(() => undefined));
     const forwarding = await forwardExhausted(nc, (error) => warn(error.message));
     cleanups.push(async () => forwarding.unsubscribe());
@@ -36,5 +36,5 @@ export async function provisionRun(nc: NatsConnection, scenario: Scenario, tidy:
     await provisionStateBuckets(nc, SERVICE_NAMES);
     if (tidy) cleanups.push(() => deleteStateBuckets(nc, SERVICE_NAMES).catch(() => undefined));
   }
-  return { filtered, cleanups };
+  return { consumers, cleanups };
 }

@@ -145,7 +145,7 @@ export class RunEngine {
       const core = scenario.delivery === 'core';
       const tidy = this.options.natsUrl !== undefined && !this.options.keep;
       const provisioned = await provisionRun(nc, scenario, tidy, (message) => this.emit({ type: 'warning', message }));
-      const { filtered } = provisioned;
+      const { consumers } = provisioned;
       for (const cleanup of provisioned.cleanups) cleanups.unshift(cleanup);
 
       this.emit({
@@ -189,7 +189,7 @@ export class RunEngine {
         abort.abort();
       };
       for (const service of SERVICE_NAMES) {
-        workers.set(service, new ServiceWorker(this.workerConfig(service, url, filtered, stockOf(catalogue), source), crashed));
+        workers.set(service, new ServiceWorker(this.workerConfig(service, url, consumers[service] ?? [], stockOf(catalogue), source), crashed));
       }
       cleanups.unshift(() => Promise.all([...workers.values()].map((w) => w.stop())));
       await Promise.all([...workers.values()].map((w) => w.ready()));
@@ -319,7 +319,7 @@ export class RunEngine {
     }
   }
 
-  private workerConfig(service: ServiceName, natsUrl: string, filtered: boolean, stock: Record<string, number>, source: OrderSource): WorkerConfig {
+  private workerConfig(service: ServiceName, natsUrl: string, consumers: string[], stock: Record<string, number>, source: OrderSource): WorkerConfig {
     const { scenario } = this.options;
     const o = source.overrides;
     const faults = wholeRunFaults(scenario.faults);
@@ -330,7 +330,7 @@ export class RunEngine {
       delivery: scenario.delivery,
       state: scenario.state,
       jetstream: { acks: scenario.jetstream.acks },
-      filtered,
+      consumers,
       payment: { seed: scenario.seed, successRate: scenario.payment.successRate, simulated: this.options.simulatedPayment ?? true },
       stock,
       forcedPayments: o.payment,

@@ -6,8 +6,12 @@ import type { Report } from './report.js';
 
 const n = (v: number) => String(Math.round(v * 1000) / 1000);
 
+const LADDER = ['p50', 'p90', 'p99', 'p99.9', 'p99.99', 'max'];
+/** Wide enough for a minute in ms to three decimals, with a space between columns. */
+const CELL = 11;
+
 function ladderRow(label: string, l: LatencySummary): string {
-  return [label.padEnd(12), ...[l.p50, l.p90, l.p99, l.p999, l.p9999, l.max].map((v) => n(v).padStart(9))].join('');
+  return [label.padEnd(12), ...[l.p50, l.p90, l.p99, l.p999, l.p9999, l.max].map((v) => n(v).padStart(CELL))].join('');
 }
 
 /** The plain result table of a fixed-rate bench. */
@@ -17,7 +21,7 @@ export function renderBench(report: Report, rate: number): string {
     `bench: ${report.scenario.name} at ${rate}/s · ${report.delivery} · ${report.state} state · ${report.topology} · nats-server ${report.broker.version}`,
     `achieved     ${report.throughput.sagasPerSecond} sagas/s (offered ${rate}/s) · ${report.orders.total} orders · ${report.orders.pending} pending · invariants ${report.invariants.every((i) => i.passed) ? 'pass' : 'FAIL'}`,
     `late sends   ${report.load.lateSends} (max lag ${n(report.load.maxLagMs)} ms)`,
-    `latency ms         p50      p90      p99    p99.9   p99.99      max   (orders intended in the first ${report.latency.warmupMs} ms are warm-up, not counted)`,
+    `${'latency ms'.padEnd(12)}${LADDER.map((h) => h.padStart(CELL)).join('')}   (orders intended in the first ${report.latency.warmupMs} ms are warm-up, not counted)`,
     ladderRow('corrected', report.latency.ms),
     ladderRow('uncorrected', report.latency.uncorrectedMs),
     `process      cpu ${report.process.cpuSeconds}s (${cores.toFixed(2)} cores) · max rss ${report.process.maxRssMb} MB (saga-sim; nats-server not included)`,

@@ -16,8 +16,8 @@ export const WorkerConfigSchema = z.strictObject({
   jetstream: z.strictObject({ acks: z.enum(['double', 'single']) }),
   /** kv: records in a JetStream KV bucket, so a restarted worker resumes; memory: lost with the worker. */
   state: z.enum(STATE_STORES),
-  /** false on servers before 2.10: the consumer then delivers every event and the shell skips the rest. */
-  filtered: z.boolean(),
+  /** The durable consumers this service reads (JetStream delivery): one, or one per subject before 2.10. */
+  consumers: z.array(z.string()),
   payment: z.strictObject({ seed: z.number().int(), successRate: z.number().min(0).max(1), simulated: z.boolean() }),
   stock: z.record(z.string(), z.number().int().nonnegative()),
   /** Per-order overrides from the scenario's script. */

@@ -1,6 +1,6 @@
 import { jetstream, type ConsumerMessages } from '@nats-io/jetstream';
 import type { MsgHdrs, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { durableName, EVENTS_STREAM } from '../broker/streams.js';
+import { EVENTS_STREAM } from '../broker/streams.js';
 import type { EventType } from '../events/subjects.js';
 import type { Send } from './publisher.js';
 
@@ -28,10 +28,10 @@ export interface Transport {
 /** How long a pull request waits on the server before the client renews it. */
 export const PULL_EXPIRES_MS = 5000;
 
-/** The service's durable consumer, explicit ack; publishes wait for the PubAck and carry a Nats-Msg-Id. */
-export function jetstreamTransport(nc: NatsConnection, service: string, doubleAck: boolean, onAckFailure: () => void): Transport {
+/** The service's durable consumers, explicit ack; publishes wait for the PubAck and carry a Nats-Msg-Id. */
+export function jetstreamTransport(nc: NatsConnection, consumers: readonly string[], doubleAck: boolean, onAckFailure: () => void): Transport {
   const js = jetstream(nc);
-  let messages: ConsumerMessages | undefined;
+  const iterators: ConsumerMessages[] = [];
   return {
     send: async (subject, data, msgID) => {
       await js.publish(subject, data, { msgID });
@@ -40,33 +40,37 @@ export function jetstreamTransport(nc: NatsConnection, service: string, doubleAc
       await js.publish(subject, data, { headers });
     },
     async start(onMessage) {
-      const consumer = await js.consumers.get(EVENTS_STREAM, durableName(service));
-      // A pull lives on the server: if the server restarts, the client notices only when the pull
-      // expires (30 s by default). 5 s bounds the stall after a broker restart at a few idle pulls.
-      const iterator = await consumer.consume({ max_messages: 1024, expires: PULL_EXPIRES_MS });
-      messages = iterator;
-      void (async () => {
-        for await (const m of iterator) {
-          onMessage({
-            subject: m.subject,
-            data: m.data,
-            redelivered: m.info.redelivered,
-            // Double ack: the server confirms it. An unconfirmed ack means the message comes again,
-            // which the services handle idempotently; it is counted, not retried.
-            ack: () => {
-              if (doubleAck) m.ackAck().then((ok) => ok || onAckFailure(), onAckFailure);
-              else m.ack();
-            },
-            nak: (delayMs) => m.nak(delayMs),
-            working: () => m.working(),
-          });
-        }
-      })();
+      for (const name of consumers) {
+        const consumer = await js.consumers.get(EVENTS_STREAM, name);
+        // A pull lives on the server: if the server restarts, the client notices only when the pull
+        // expires (30 s by default). 5 s bounds the stall after a broker restart at a few idle pulls.
+        const iterator = await consumer.consume({ max_messages: 1024, expires: PULL_EXPIRES_MS });
+        iterators.push(iterator);
+        void deliverAll(iterator, doubleAck, onAckFailure, onMessage);
+      }
     },
     close: async () => {
-      await messages?.close();
+      await Promise.all(iterators.map((i) => i.close()));
     },
   };
+}
+
+async function deliverAll(iterator: ConsumerMessages, doubleAck: boolean, onAckFailure: () => void, onMessage: (delivery: Delivery) => void) {
+  for await (const m of iterator) {
+    onMessage({
+      subject: m.subject,
+      data: m.data,
+      redelivered: m.info.redelivered,
+      // Double ack: the server confirms it. An unconfirmed ack means the message comes again,
+      // which the services handle idempotently; it is counted, not retried.
+      ack: () => {
+        if (doubleAck) m.ackAck().then((ok) => ok || onAckFailure(), onAckFailure);
+        else m.ack();
+      },
+      nak: (delayMs) => m.nak(delayMs),
+      working: () => m.working(),
+    });
+  }
 }
 
 /**

@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const transport =
     config.delivery === 'core'
       ? coreTransport(nc, config.service, service.consumes)
-      : jetstreamTransport(nc, config.service, config.jetstream.acks === 'double', () => stats.ackFailures++);
+      : jetstreamTransport(nc, config.consumers, config.jetstream.acks === 'double', () => stats.ackFailures++);
   // Seeded per service, so a seed reproduces which messages the faults hit (up to timing).
   const faultRandom = mulberry32(config.payment.seed * 31 + SERVICE_NAMES.indexOf(config.service));
   const publish = createPublisher(transport.send, stats, { duplicateShare: config.duplicateShare, random: faultRandom });
@@ -93,13 +93,6 @@ async function main(): Promise<void> {
   };
 
   const onMessage = (m: Delivery) => {
-    // On servers before 2.10 the consumer carries every event. A valid event's subject is its type,
-    // so others are acked unread; the services that do handle them validate and dead-letter them.
-    if (!config.filtered && !accepts.has(m.subject)) {
-      stats.ignored++;
-      m.ack();
-      return;
-    }
     let event;
     try {
       event = decodeEvent(m.data, m.subject);

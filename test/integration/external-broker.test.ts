@@ -2,9 +2,12 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EmbeddedServer } from '../../src/broker/embedded-server.js';
-import { DEAD_LETTER_STREAM, EVENTS_STREAM } from '../../src/broker/streams.js';
+import { DEAD_LETTER_STREAM, EVENTS_STREAM, serviceOfConsumer } from '../../src/broker/streams.js';
 import { RunEngine } from '../../src/engine/run.js';
 import { EVENT_TYPES, isTerminalType } from '../../src/events/subjects.js';
+import { INVENTORY_CONSUMES } from '../../src/services/inventory/logic.js';
+import { ORDER_CONSUMES } from '../../src/services/order/logic.js';
+import { PAYMENT_CONSUMES } from '../../src/services/payment/logic.js';
 import { scenario, startNats, waitFor } from '../helpers/nats.js';
 
 let server: EmbeddedServer;
@@ -81,6 +84,26 @@ describe('against an existing server (--nats-url)', () => {
       DEAD_LETTER_STREAM,
       EVENTS_STREAM,
     ]);
+  });
+
+  it('delivers each service only the subjects it handles: one consumer per service on 2.10+, one per subject on 2.9', async () => {
+    const yaml = 'name: filtered\nseed: 3\norders: { count: 200, rate: 400 }\npayment: { successRate: 0.6 }\n';
+    const report = await new RunEngine({ scenario: scenario(yaml), natsUrl: server.url, keep: true }).run();
+    const jsm = await jetstreamManager(nc);
+    const filters = new Map<string, string[]>();
+    for await (const c of jsm.consumers.list(EVENTS_STREAM)) {
+      if (!c.config.durable_name) continue;
+      const subjects = c.config.filter_subjects ?? (c.config.filter_subject ? [c.config.filter_subject] : []);
+      const service = serviceOfConsumer(c.config.durable_name);
+      filters.set(service, [...(filters.get(service) ?? []), ...subjects].sort());
+    }
+    expect(Object.fromEntries(filters)).toEqual({
+      order: [...ORDER_CONSUMES].sort(),
+      payment: [...PAYMENT_CONSUMES].sort(),
+      inventory: [...INVENTORY_CONSUMES].sort(),
+    });
+    for (const service of ['order', 'payment', 'inventory'] as const) expect([service, report.services[service]?.ignored]).toEqual([service, 0]);
+    expect(report.passed).toBe(true);
   });
 
   it('garbage on saga subjects is dead-lettered and duplicate deliveries change nothing', async () => {
