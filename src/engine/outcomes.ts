@@ -1,4 +1,5 @@
 import type { CancelReason } from '../events/schema.js';
+import { OrderFlags } from '../load/order-flags.js';
 import type { EventType } from '../events/subjects.js';
 import { createHistogram, recordMs, summarize, type LatencySummary } from '../metrics/histogram.js';
 import type { TerminalSeen } from './observer.js';
@@ -45,7 +46,8 @@ export class OutcomeTracker {
   readonly counts = { confirmed: 0, cancelled: 0, failed: 0 };
   readonly reasons: Record<CancelReason, number> = { payment_failed: 0, out_of_stock: 0, payment_and_stock: 0 };
   readonly compensations = { inventoryReleased: 0, paymentRefunded: 0 };
-  readonly finished = new Set<string>();
+  /** Sagas that ended (a bit each, so a long run does not keep a string per saga). */
+  readonly finished = new OrderFlags();
   lastTerminalAt = 0;
   private readonly inFlight = new Map<string, InFlight>();
   private recent: RecentEvent[] = [];

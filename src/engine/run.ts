@@ -12,6 +12,7 @@ import { SERVICE_NAMES, type ServiceName, type ServiceSnapshot } from '../servic
 import { ServiceWorker } from '../services/worker-pool.js';
 import type { Threshold } from '../verify/thresholds.js';
 import { failedSagaSettled } from '../verify/settled.js';
+import { Settlement, SETTLE_GRACE_MS } from './settlement.js';
 import { condition, now } from './clock.js';
 import type { BrokerInfo, ConnectionState, EngineEvent, EngineListener, Phase } from './events.js';
 import { startClosedLoop, startOpenLoop, type LoadLoop } from './load-loop.js';
@@ -39,6 +40,8 @@ export interface RunOptions {
   thresholds?: readonly Threshold[];
   /** Orders intended in this first stretch of the load count for outcomes, not for latency. Default 0. */
   warmupMs?: number;
+  /** How long after a saga settled on NATS it is judged and dropped from memory. Default SETTLE_GRACE_MS. */
+  settleGraceMs?: number;
   /** Interval of snapshot events. Default 100 ms. */
   snapshotIntervalMs?: number;
   /** Aborting stops everything at once; the run then rejects with InterruptedError. */
@@ -164,8 +167,12 @@ export class RunEngine {
       const ended = condition(() => outcomes.finished.size >= sent);
       const drained = condition(() => outcomes.finished.size >= sent && unsettled.size === 0);
       const unconfirmed = new UnconfirmedOrders();
+      const keep = new Set(source.scriptedIds);
+      // Made once the workers exist, before any order is placed.
+      let settlement: Settlement | undefined = undefined;
       const observer = new StreamObserver((seen, terminal) => {
         outcomes.event(seen, terminal);
+        settlement?.seen(seen.orderId, seen.at);
         if (seen.type === 'order.created.v1') unconfirmed.created(seen.orderId);
         if (seen.type === 'order.failed.v1') failed.add(seen.orderId);
         if (failed.has(seen.orderId)) {
@@ -178,7 +185,7 @@ export class RunEngine {
         this.load?.finished?.(seen.at);
         drained.poke();
         ended.poke();
-      }, new Set(source.scriptedIds));
+      }, keep);
       await (core ? observer.startCore(nc) : observer.start(nc));
       cleanups.unshift(() => observer.stop());
 
@@ -189,8 +196,18 @@ export class RunEngine {
         abort.abort();
       };
       for (const service of SERVICE_NAMES) {
-        workers.set(service, new ServiceWorker(this.workerConfig(service, url, consumers[service] ?? [], stockOf(catalogue), source), crashed));
+        const config = this.workerConfig(service, url, consumers[service] ?? [], stockOf(catalogue), source);
+        workers.set(service, new ServiceWorker(config, crashed, () => observer.book.settledIds()));
       }
+      settlement = new Settlement({
+        book: observer.book,
+        workers,
+        topology: scenario.topology,
+        delivery: scenario.delivery,
+        keep,
+        graceMs: this.options.settleGraceMs ?? SETTLE_GRACE_MS,
+        onSettled: (id) => failed.delete(id),
+      });
       cleanups.unshift(() => Promise.all([...workers.values()].map((w) => w.stop())));
       await Promise.all([...workers.values()].map((w) => w.ready()));
       guard();
@@ -201,6 +218,7 @@ export class RunEngine {
       let last = { finished: 0, sent: 0, at: now(), recentAt: 0 };
       const ticker = setInterval(() => {
         const t = now();
+        settlement?.tick(t);
         const finished = outcomes.finished.size;
         const seconds = Math.max(0.001, (t - last.at) / 1000);
         const load = this.load?.stats();
@@ -287,8 +305,14 @@ export class RunEngine {
       guard();
 
       this.enter('verifying');
+      await settlement.close();
       const snapshots = new Map<ServiceName, ServiceSnapshot>();
       for (const [name, worker] of workers) snapshots.set(name, await worker.snapshot());
+      const snapshot = <S extends ServiceName>(service: S) => snapshots.get(service) as Extract<ServiceSnapshot, { service: S }>;
+      const placed = function* () {
+        for (let i = 1; i <= sent; i++) yield source.idOf(i);
+      };
+      const invariants = settlement.finish(placed(), { order: snapshot('order'), payment: snapshot('payment'), inventory: snapshot('inventory') });
       // Stopped before reporting so the services' counters are final.
       await Promise.all([...workers.values()].map((w) => w.stop()));
       const report = buildReport({
@@ -299,7 +323,10 @@ export class RunEngine {
         endedAt: now(),
         interrupted: this.interrupted,
         stoppedEarly: this.loadStopped,
-        placed: Array.from({ length: sent }, (_, i) => source.idOf(i + 1)),
+        sent,
+        invariants,
+        lostCreated: settlement.tally.lostCreated,
+        settlement: { graceMs: this.options.settleGraceMs ?? SETTLE_GRACE_MS, settled: settlement.settled },
         outcomes,
         observer,
         snapshots,
@@ -333,6 +360,7 @@ export class RunEngine {
       consumers,
       payment: { seed: scenario.seed, successRate: scenario.payment.successRate, simulated: this.options.simulatedPayment ?? true },
       stock,
+      settled: [],
       forcedPayments: o.payment,
       shortOrders: o.short,
       delayMs: service === 'payment' ? o.delayMs.payment : service === 'inventory' ? o.delayMs.inventory : {},

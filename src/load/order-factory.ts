@@ -2,10 +2,9 @@ import { Faker, en } from '@faker-js/faker';
 import type { PlaceOrder } from '../services/order/logic.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { Product } from './catalogue.js';
+import { orderIdFor } from './order-id.js';
 
-export function orderIdFor(seq: number): string {
-  return `ord-${String(seq).padStart(6, '0')}`;
-}
+export { orderIdFor } from './order-id.js';
 
 /**
  * Orders from the scenario's seed: the n-th order of two runs with the same seed is identical.

@@ -6,7 +6,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { scriptedOrderId } from '../scenario/schema.js';
 import type { ServiceSnapshot, ServiceName } from '../services/service.js';
 import { checkExpectations, type OrderExpectation } from '../verify/expectations.js';
-import { checkInvariants } from '../verify/invariants.js';
+import type { InvariantResult } from '../verify/invariants.js';
 import { evaluateThresholds, type Threshold } from '../verify/thresholds.js';
 import { eventCounts, REPORT_SCHEMA_VERSION, type Report } from './report.js';
 
@@ -19,7 +19,13 @@ export interface ReportParts {
   endedAt: number;
   interrupted: boolean;
   stoppedEarly: boolean;
-  placed: readonly string[];
+  /** Orders placed. */
+  sent: number;
+  /** Judged as the run went (Settlement). */
+  invariants: InvariantResult[];
+  /** Orders whose order.created.v1 never crossed NATS. */
+  lostCreated: number;
+  settlement: Report['settlement'];
   outcomes: OutcomeTracker;
   observer: StreamObserver;
   snapshots: ReadonlyMap<ServiceName, ServiceSnapshot>;
@@ -37,21 +43,13 @@ export function buildReport(p: ReportParts): Report {
   const { outcomes, observer, scenario } = p;
   const book = observer.book;
   const ladders = outcomes.ladders();
-  const sent = p.placed.length;
+  const { sent, invariants } = p;
   const finished = outcomes.finished.size;
   const seconds = Math.max(0.001, (Math.max(outcomes.lastTerminalAt, p.loadStart) - p.loadStart) / 1000);
   const snapshot = <S extends ServiceName>(service: S) => p.snapshots.get(service) as Extract<ServiceSnapshot, { service: S }>;
   const orderSnapshot = snapshot('order');
   const statuses = new Map(orderSnapshot.orders.map((o) => [o.orderId, o.status]));
 
-  const invariants = checkInvariants({
-    placed: p.placed,
-    order: orderSnapshot,
-    payment: snapshot('payment'),
-    inventory: snapshot('inventory'),
-    observed: book,
-    delivery: scenario.delivery,
-  });
   const expectations = checkExpectations(
     scenario.script.flatMap((entry, i): OrderExpectation[] => (entry.expect ? [{ orderId: entry.id ?? scriptedOrderId(i), ...entry.expect }] : [])),
     (orderId) => ({ status: statuses.get(orderId) ?? 'never created', events: book.sequences.get(orderId) ?? [] }),
@@ -95,12 +93,13 @@ export function buildReport(p: ReportParts): Report {
     events: {
       byType: eventCounts((t) => book.count(t)),
       duplicates: book.duplicates,
-      lostCreated: p.placed.reduce((n, id) => n + ((book.orders.get(id)?.counts['order.created.v1'] ?? 0) === 0 ? 1 : 0), 0),
+      lostCreated: p.lostCreated,
       invalid: observer.invalid,
       deadLetters: observer.deadLetters,
       exhausted: observer.exhausted,
     },
     services: p.services,
+    settlement: p.settlement,
     invariants,
     expectations,
     thresholds: [],

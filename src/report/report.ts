@@ -84,6 +84,11 @@ export interface Report {
     exhausted: number;
   };
   services: Record<ServiceName, WorkerStats>;
+  /**
+   * Sagas judged and dropped from memory while the run went on, `graceMs` after they settled on NATS
+   * (ended, and compensated where needed), so memory stays flat however long the run.
+   */
+  settlement: { graceMs: number; settled: number };
   invariants: InvariantResult[];
   /** One per scripted expectation (status, event sequence, each forbidden event). */
   expectations: ExpectationResult[];

@@ -33,6 +33,8 @@ export const WorkerConfigSchema = z.strictObject({
   duplicateShare: z.number().min(0).max(1),
   /** The order service fails sagas not finished this long after they were placed. */
   sagaTimeoutMs: z.number().positive(),
+  /** Sagas already settled (a restarted worker): dropped from memory once loaded, later messages about them ignored. */
+  settled: z.array(z.string()),
   /** Interval between stats messages. */
   statsIntervalMs: z.number().int().positive(),
 });
@@ -58,6 +60,8 @@ export interface WorkerStats {
   stateWrites: number;
   stateRetries: number;
   stateConflicts: number;
+  /** Messages about sagas already settled and dropped, acked unhandled. */
+  afterSettle: number;
 }
 
 export function emptyStats(): WorkerStats {
@@ -75,6 +79,7 @@ export function emptyStats(): WorkerStats {
     stateWrites: 0,
     stateRetries: 0,
     stateConflicts: 0,
+    afterSettle: 0,
   };
 }
 
@@ -82,6 +87,8 @@ export function emptyStats(): WorkerStats {
 export type ToWorker =
   | { type: 'place-orders'; orders: PlaceOrder[] }
   | { type: 'snapshot' }
+  /** These sagas have settled on NATS: report their records (a `settled` reply), then drop them. */
+  | { type: 'settle'; orderIds: string[] }
   /** Block the worker's thread this long: an injected stall. */
   | { type: 'stall'; ms: number }
   /** Take no messages for this long, the thread still running: a stalled consumer. */
@@ -93,6 +100,7 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'stats'; stats: WorkerStats }
   | { type: 'snapshot'; snapshot: ServiceSnapshot }
+  | { type: 'settled'; snapshot: ServiceSnapshot }
   | { type: 'fatal'; message: string }
   | { type: 'stopped'; stats: WorkerStats };
 

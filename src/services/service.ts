@@ -45,6 +45,8 @@ export interface Service {
   /** Time-driven work (saga timeouts); called by the shell with the current epoch ms. */
   tick?(now: number): Handled;
   snapshot(): ServiceSnapshot;
+  /** The snapshot of these settled sagas only; their records are then dropped from memory. */
+  release(orderIds: readonly string[]): ServiceSnapshot;
   /** A revision conflict replaced a record with the stored one: state derived from records must follow. */
   replaced?(before: unknown, after: unknown): void;
 }

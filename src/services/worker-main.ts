@@ -15,6 +15,7 @@ import { createPublisher } from './publisher.js';
 import { SERVICE_NAMES, type Handled } from './service.js';
 import { StateConflictError } from './state/kv-store.js';
 import type { PlaceOrder } from './order/logic.js';
+import { OrderFlags } from '../load/order-flags.js';
 import { mulberry32 } from '../load/random.js';
 import { sample } from '../load/distribution.js';
 import { coreTransport, jetstreamTransport, type Delivery } from './transport.js';
@@ -73,6 +74,10 @@ async function main(): Promise<void> {
   // Loads what a previous worker of this service stored, so a restart resumes where it stopped.
   const service = await createService(config, nc, stats);
   const accepts = new Set<string>(service.consumes);
+  // Sagas whose records were checked and dropped: anything more about them is a late copy.
+  const settled = new OrderFlags();
+  for (const id of config.settled) settled.add(id);
+  service.release(config.settled);
   const transport =
     config.delivery === 'core'
       ? coreTransport(nc, config.service, service.consumes)
@@ -103,6 +108,11 @@ async function main(): Promise<void> {
     }
     if (!accepts.has(event.type)) {
       stats.ignored++;
+      m.ack();
+      return;
+    }
+    if (settled.has(event.orderId)) {
+      stats.afterSettle++;
       m.ack();
       return;
     }
@@ -159,6 +169,10 @@ async function main(): Promise<void> {
       }
       case 'snapshot':
         send({ type: 'snapshot', snapshot: service.snapshot() });
+        return;
+      case 'settle':
+        for (const id of msg.orderIds) settled.add(id);
+        send({ type: 'settled', snapshot: service.release(msg.orderIds) });
         return;
       case 'stall': {
         // Deliberately blocks the event loop: no message is handled, acked or published meanwhile.

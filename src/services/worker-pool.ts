@@ -43,10 +43,14 @@ export class ServiceWorker {
   private stopping = false;
   /** While a crashed worker is down: messages wait here, as a client would queue its requests. */
   private down: ToWorker[] | undefined;
+  /** Settle requests not yet answered, oldest first: a crash loses them, so the next worker gets them again. */
+  private settling: string[][] = [];
 
+  /** `settledIds`: the sagas settled so far, which a restarted worker drops once it has loaded. */
   constructor(
     private readonly config: WorkerConfig,
     private readonly onCrash: (error: ServiceCrashedError) => void,
+    private readonly settledIds: () => string[] = () => [],
   ) {
     this.name = config.service;
     this.worker = this.spawn();
@@ -59,8 +63,8 @@ export class ServiceWorker {
     return sum;
   }
 
-  private spawn(): Worker {
-    const worker = spawnWorker(this.config);
+  private spawn(settled: string[] = []): Worker {
+    const worker = spawnWorker({ ...this.config, settled });
     worker.on('message', (msg: FromWorker) => {
       if (worker === this.worker) this.receive(msg);
     });
@@ -88,7 +92,7 @@ export class ServiceWorker {
    */
   async kill(): Promise<void> {
     if (this.down || this.stopping) return;
-    this.down = [];
+    this.down = this.settling.map((orderIds): ToWorker => ({ type: 'settle', orderIds }));
     this.status = 'restarting';
     this.previous = this.stats;
     this.current = emptyStats();
@@ -101,7 +105,7 @@ export class ServiceWorker {
     this.restarts++;
     this.status = 'starting';
     const queued = this.down;
-    this.worker = this.spawn();
+    this.worker = this.spawn(this.settledIds());
     this.down = undefined;
     await this.ready(timeoutMs);
     for (const msg of queued) this.worker.postMessage(msg);
@@ -116,6 +120,20 @@ export class ServiceWorker {
     this.send({ type: 'snapshot' });
     const msg = await reply;
     if (msg.type !== 'snapshot') throw new Error('unexpected reply');
+    return msg.snapshot;
+  }
+
+  /**
+   * Hands over the records of these settled sagas and has the worker drop them. Waits through a
+   * crash fault's restart, so the timeout is long.
+   */
+  async settle(orderIds: string[], timeoutMs = 120_000): Promise<ServiceSnapshot> {
+    const reply = this.next('settled', timeoutMs);
+    this.settling.push(orderIds);
+    this.send({ type: 'settle', orderIds });
+    const msg = await reply;
+    this.settling.shift();
+    if (msg.type !== 'settled') throw new Error('unexpected reply');
     return msg.snapshot;
   }
 
@@ -145,6 +163,7 @@ export class ServiceWorker {
         this.status = 'running';
         break;
       case 'snapshot':
+      case 'settled':
         break;
       default:
         unreachable(msg);

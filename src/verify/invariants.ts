@@ -1,6 +1,6 @@
 import type { ServiceSnapshot } from '../services/service.js';
-import { TERMINAL_TYPES } from '../events/subjects.js';
-import type { TraceBook } from './trace.js';
+import { isTerminalType, TERMINAL_TYPES, type EventType } from '../events/subjects.js';
+import type { OrderTrace, TraceBook } from './trace.js';
 
 export interface InvariantResult {
   name: string;
@@ -10,8 +10,8 @@ export interface InvariantResult {
 }
 
 export interface InvariantInput {
-  /** Every order id the load generator placed. */
-  placed: readonly string[];
+  /** The order ids to check: every one the load generator placed, or a settled batch of them. */
+  placed: Iterable<string>;
   order: Extract<ServiceSnapshot, { service: 'order' }>;
   payment: Extract<ServiceSnapshot, { service: 'payment' }>;
   inventory: Extract<ServiceSnapshot, { service: 'inventory' }>;
@@ -26,88 +26,153 @@ export interface InvariantInput {
 /** Violations listed per invariant before the rest are summarised as a count. */
 const MAX_LISTED = 5;
 
+/** The names, in report order. */
+const NAMES = {
+  pending: 'no order left PENDING',
+  stock: 'stock is conserved per product (initial = available + reserved by CONFIRMED orders)',
+  released: 'a CANCELLED or FAILED order holds no reservation and no net charge',
+  confirmed: 'a CONFIRMED order has exactly one charge and one reservation',
+  compensated: 'every failure is compensated on NATS (release after payment failure, refund after stock failure)',
+} as const;
+const onNats = (delivery: InvariantInput['delivery']) =>
+  delivery === 'core'
+    ? 'at most one order.created.v1 (core: losses allowed) and exactly one terminal event per order on NATS'
+    : 'exactly one order.created.v1 and one terminal event per order on NATS';
+
+/** Checks every invariant at once, over whole snapshots. */
 export function checkInvariants(input: InvariantInput): InvariantResult[] {
-  const status = new Map(input.order.orders.map((o) => [o.orderId, o.status]));
-  const charges = new Map<string, { charges: number; net: number }>();
-  for (const tx of input.payment.transactions) {
-    const entry = charges.get(tx.orderId) ?? { charges: 0, net: 0 };
-    if (tx.kind === 'charge') {
-      entry.charges++;
-      entry.net += tx.amount;
-    } else entry.net -= tx.amount;
-    charges.set(tx.orderId, entry);
-  }
-  const held = new Map<string, number>();
-  for (const r of input.inventory.reservations) if (!r.released) held.set(r.orderId, (held.get(r.orderId) ?? 0) + 1);
+  const tally = new InvariantTally(input.delivery);
+  tally.add(input);
+  return tally.results(input.inventory);
+}
 
-  return [
-    check('no order left PENDING', input.placed, (id) => {
+interface Count {
+  checked: number;
+  violations: number;
+  listed: string[];
+}
+
+/**
+ * Invariants checked in parts, so a long run need not keep every saga: each settled batch of
+ * sagas is checked with its records and its trace, then dropped, and the results accumulate here.
+ * Stock conservation is global; the quantities held by CONFIRMED orders accumulate instead.
+ */
+export class InvariantTally {
+  private readonly counts = new Map<string, Count>();
+  private readonly confirmedQty = new Map<string, number>();
+  /** Orders whose order.created.v1 never crossed NATS (possible on core). */
+  lostCreated = 0;
+
+  constructor(private readonly delivery: InvariantInput['delivery'] = 'jetstream') {
+    for (const name of [NAMES.pending, NAMES.stock, NAMES.released, NAMES.confirmed, onNats(delivery), NAMES.compensated]) {
+      this.counts.set(name, { checked: 0, violations: 0, listed: [] });
+    }
+  }
+
+  /** Checks the sagas in `input.placed` against the records and traces given (those of these sagas, or more). */
+  add(input: Omit<InvariantInput, 'delivery'>): void {
+    const status = new Map(input.order.orders.map((o) => [o.orderId, o.status]));
+    const charges = new Map<string, { charges: number; net: number }>();
+    for (const tx of input.payment.transactions) {
+      const entry = charges.get(tx.orderId) ?? { charges: 0, net: 0 };
+      if (tx.kind === 'charge') {
+        entry.charges++;
+        entry.net += tx.amount;
+      } else entry.net -= tx.amount;
+      charges.set(tx.orderId, entry);
+    }
+    const held = new Map<string, number>();
+    for (const r of input.inventory.reservations) if (!r.released) held.set(r.orderId, (held.get(r.orderId) ?? 0) + 1);
+    const placed = new Set(input.placed);
+    for (const r of input.inventory.reservations) {
+      if (r.released || !placed.has(r.orderId) || status.get(r.orderId) !== 'CONFIRMED') continue;
+      for (const item of r.items) this.confirmedQty.set(item.productId, (this.confirmedQty.get(item.productId) ?? 0) + item.quantity);
+    }
+
+    for (const id of placed) {
       const s = status.get(id);
-      return s === undefined ? `${id} never created` : s === 'PENDING' ? `${id} PENDING` : undefined;
-    }),
-    stockConserved(input, status),
-    check('a CANCELLED or FAILED order holds no reservation and no net charge', input.placed, (id) => {
-      if (status.get(id) !== 'CANCELLED' && status.get(id) !== 'FAILED') return undefined;
-      const net = charges.get(id)?.net ?? 0;
-      if (held.has(id)) return `${id} still holds a reservation`;
-      return net !== 0 ? `${id} has a net charge of ${net} cents` : undefined;
-    }),
-    check('a CONFIRMED order has exactly one charge and one reservation', input.placed, (id) => {
-      if (status.get(id) !== 'CONFIRMED') return undefined;
+      const counts = input.observed.orders.get(id)?.counts ?? {};
+      if ((counts['order.created.v1'] ?? 0) === 0) this.lostCreated++;
+      this.check(NAMES.pending, s === undefined ? `${id} never created` : s === 'PENDING' ? `${id} PENDING` : undefined);
       const c = charges.get(id);
-      if (c?.charges !== 1 || c.net <= 0) return `${id} has ${c?.charges ?? 0} charges, net ${c?.net ?? 0}`;
-      return held.get(id) === 1 ? undefined : `${id} holds ${held.get(id) ?? 0} reservations`;
-    }),
-    check(
-      input.delivery === 'core'
-        ? 'at most one order.created.v1 (core: losses allowed) and exactly one terminal event per order on NATS'
-        : 'exactly one order.created.v1 and one terminal event per order on NATS',
-      input.placed,
-      (id) => {
-        const counts = input.observed.orders.get(id)?.counts ?? {};
-        const created = counts['order.created.v1'] ?? 0;
-        const terminal = TERMINAL_TYPES.reduce((n, t) => n + (counts[t] ?? 0), 0);
-        const createdOk = input.delivery === 'core' ? created <= 1 : created === 1;
-        return createdOk && terminal === 1 ? undefined : `${id}: ${created} created, ${terminal} terminal`;
-      },
-    ),
-    check('every failure is compensated on NATS (release after payment failure, refund after stock failure)', input.placed, (id) => {
-      const t = input.observed.orders.get(id)?.counts ?? {};
-      const has = (type: keyof typeof t) => (t[type] ?? 0) > 0;
-      if (has('payment.failed.v1') && has('inventory.reserved.v1') && !has('inventory.released.v1')) return `${id}: reserved, payment failed, never released`;
-      if (has('inventory.failed.v1') && has('payment.confirmed.v1') && !has('payment.refunded.v1')) return `${id}: charged, stock failed, never refunded`;
-      return undefined;
-    }),
-  ];
+      if (s === 'CANCELLED' || s === 'FAILED') {
+        const net = c?.net ?? 0;
+        this.check(NAMES.released, held.has(id) ? `${id} still holds a reservation` : net !== 0 ? `${id} has a net charge of ${net} cents` : undefined);
+      } else this.check(NAMES.released, undefined);
+      if (s === 'CONFIRMED') {
+        const bad = c?.charges !== 1 || c.net <= 0 ? `${id} has ${c?.charges ?? 0} charges, net ${c?.net ?? 0}` : held.get(id) === 1 ? undefined : `${id} holds ${held.get(id) ?? 0} reservations`;
+        this.check(NAMES.confirmed, bad);
+      } else this.check(NAMES.confirmed, undefined);
+      this.check(onNats(this.delivery), this.natsViolation(id, counts));
+      const has = (type: keyof typeof counts) => (counts[type] ?? 0) > 0;
+      this.check(
+        NAMES.compensated,
+        has('payment.failed.v1') && has('inventory.reserved.v1') && !has('inventory.released.v1')
+          ? `${id}: reserved, payment failed, never released`
+          : has('inventory.failed.v1') && has('payment.confirmed.v1') && !has('payment.refunded.v1')
+            ? `${id}: charged, stock failed, never refunded`
+            : undefined,
+      );
+    }
+  }
+
+  /**
+   * Events of a new type seen for a saga after it settled and was dropped (TraceBook.afterSettle):
+   * a second order.created.v1 or terminal event breaks "exactly one"; any other means the saga
+   * was still moving when it was judged settled, and its compensations can no longer be trusted.
+   */
+  late(events: readonly { orderId: string; type: EventType }[], total = events.length): void {
+    events.forEach(({ orderId, type }, i) => {
+      const name = type === 'order.created.v1' || isTerminalType(type) ? onNats(this.delivery) : NAMES.compensated;
+      const entry = this.entry(name);
+      // Past the listed sample, the rest count against the last invariant listed.
+      const n = i === events.length - 1 ? 1 + total - events.length : 1;
+      entry.checked += n;
+      entry.violations += n;
+      if (entry.listed.length < MAX_LISTED) entry.listed.push(`${orderId}: ${type} after the saga settled`);
+    });
+  }
+
+  /** The results so far; `inventory`: the final stock levels. */
+  results(inventory: Pick<InvariantInput['inventory'], 'initial' | 'stock'>): InvariantResult[] {
+    const stock = { checked: 0, violations: 0, listed: [] as string[] };
+    for (const [id, initial] of Object.entries(inventory.initial)) {
+      const available = inventory.stock[id]?.available ?? 0;
+      const reserved = this.confirmedQty.get(id) ?? 0;
+      stock.checked++;
+      const bad = available < 0 ? `${id}: available ${available} is negative` : initial === available + reserved ? undefined : `${id}: initial ${initial} ≠ available ${available} + confirmed ${reserved}`;
+      if (bad === undefined) continue;
+      stock.violations++;
+      if (stock.listed.length < MAX_LISTED) stock.listed.push(bad);
+    }
+    this.counts.set(NAMES.stock, stock);
+    return [...this.counts].map(([name, c]) => result(name, c));
+  }
+
+  private natsViolation(id: string, counts: OrderTrace['counts']): string | undefined {
+    const created = counts['order.created.v1'] ?? 0;
+    const terminal = TERMINAL_TYPES.reduce((n, t) => n + (counts[t] ?? 0), 0);
+    const createdOk = this.delivery === 'core' ? created <= 1 : created === 1;
+    return createdOk && terminal === 1 ? undefined : `${id}: ${created} created, ${terminal} terminal`;
+  }
+
+  private entry(name: string): Count {
+    const entry = this.counts.get(name);
+    if (!entry) throw new Error(`unknown invariant ${name}`);
+    return entry;
+  }
+
+  private check(name: string, violation: string | undefined): void {
+    const entry = this.entry(name);
+    entry.checked++;
+    if (violation === undefined) return;
+    entry.violations++;
+    if (entry.listed.length < MAX_LISTED) entry.listed.push(violation);
+  }
 }
 
-function stockConserved(input: InvariantInput, status: Map<string, string>): InvariantResult {
-  const confirmedQty = new Map<string, number>();
-  for (const r of input.inventory.reservations) {
-    if (r.released || status.get(r.orderId) !== 'CONFIRMED') continue;
-    for (const item of r.items) confirmedQty.set(item.productId, (confirmedQty.get(item.productId) ?? 0) + item.quantity);
-  }
-  const products = Object.keys(input.inventory.initial);
-  return check('stock is conserved per product (initial = available + reserved by CONFIRMED orders)', products, (id) => {
-    const initial = input.inventory.initial[id] ?? 0;
-    const level = input.inventory.stock[id];
-    const available = level?.available ?? 0;
-    const reserved = confirmedQty.get(id) ?? 0;
-    if (available < 0) return `${id}: available ${available} is negative`;
-    return initial === available + reserved ? undefined : `${id}: initial ${initial} ≠ available ${available} + confirmed ${reserved}`;
-  });
-}
-
-function check(name: string, ids: readonly string[], violation: (id: string) => string | undefined): InvariantResult {
-  const found: string[] = [];
-  let count = 0;
-  for (const id of ids) {
-    const v = violation(id);
-    if (v === undefined) continue;
-    count++;
-    if (found.length < MAX_LISTED) found.push(v);
-  }
-  if (count === 0) return { name, passed: true, details: `${ids.length} checked` };
-  const more = count > found.length ? ` (+${count - found.length} more)` : '';
-  return { name, passed: false, details: `${count} of ${ids.length} violate it: ${found.join('; ')}${more}` };
+function result(name: string, c: Count): InvariantResult {
+  if (c.violations === 0) return { name, passed: true, details: `${c.checked} checked` };
+  const more = c.violations > c.listed.length ? ` (+${c.violations - c.listed.length} more)` : '';
+  return { name, passed: false, details: `${c.violations} of ${c.checked} violate it: ${c.listed.join('; ')}${more}` };
 }

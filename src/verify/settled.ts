@@ -17,3 +17,13 @@ export function failedSagaSettled(counts: OrderTrace['counts'], topology: Topolo
   if (has('payment.confirmed.v1') && !has('payment.refunded.v1')) return false;
   return !has('inventory.reserved.v1') || has('inventory.released.v1');
 }
+
+/**
+ * Whether a saga has settled on NATS, so its records can be checked and dropped: it ended, and
+ * for a saga that did not end CONFIRMED, everything failedSagaSettled waits for has come.
+ */
+export function sagaSettled(counts: OrderTrace['counts'], topology: Topology, delivery: 'jetstream' | 'core' = 'jetstream'): boolean {
+  if ((counts['order.confirmed.v1'] ?? 0) > 0) return true;
+  if ((counts['order.cancelled.v1'] ?? 0) === 0 && (counts['order.failed.v1'] ?? 0) === 0) return false;
+  return failedSagaSettled(counts, topology, delivery);
+}

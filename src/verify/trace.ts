@@ -1,5 +1,6 @@
 import type { SagaEvent } from '../events/schema.js';
-import type { EventType } from '../events/subjects.js';
+import { EVENT_TYPES, type EventType } from '../events/subjects.js';
+import { OrderFlags } from '../load/order-flags.js';
 
 /** Distinct events of each type seen for one order, and the first eventId of each type. */
 export interface OrderTrace {
@@ -19,12 +20,19 @@ export class TraceBook {
   /** Event types in stream order, kept only for watched orders (those with scripted expectations). */
   readonly sequences = new Map<string, EventType[]>();
   duplicates = 0;
+  /** The event types each settled (dropped) saga had, one bit per type. */
+  private readonly settledTypes = new OrderFlags();
+  /** Events of a type a saga had not had, seen after it settled: wrong, whatever the invariant. */
+  readonly afterSettle: { orderId: string; type: EventType }[] = [];
+  afterSettleCount = 0;
 
   constructor(private readonly watch: ReadonlySet<string> = new Set()) {}
 
   /** Returns false for a duplicate delivery. */
   record(event: Pick<SagaEvent, 'orderId' | 'type' | 'eventId'>): boolean {
     this.byType.set(event.type, (this.byType.get(event.type) ?? 0) + 1);
+    const settled = this.settledTypes.get(event.orderId);
+    if (settled !== 0) return this.recordAfterSettle(event, settled);
     let trace = this.orders.get(event.orderId);
     if (!trace) {
       trace = { counts: {}, ids: {} };
@@ -44,6 +52,41 @@ export class TraceBook {
     return true;
   }
 
+  /** Whether the saga has been settled and its trace dropped. */
+  isSettled(orderId: string): boolean {
+    return this.settledTypes.has(orderId);
+  }
+
+  /** The sagas settled so far. */
+  settledIds(): string[] {
+    return [...this.settledTypes.ids()];
+  }
+
+  /** Drops a settled saga's trace, keeping only which types it had (to tell later copies from news). */
+  settle(orderId: string): void {
+    const trace = this.orders.get(orderId);
+    let bits = 0;
+    for (const type of Object.keys(trace?.counts ?? {}) as EventType[]) bits |= typeBit(type);
+    this.settledTypes.add(orderId, bits || SETTLED_EMPTY);
+    this.orders.delete(orderId);
+  }
+
+  /**
+   * Services write one eventId per order and type (`<orderId>:<type>`), so a type the saga already
+   * had is a duplicate delivery; a type it had not is new, and recorded as such.
+   */
+  private recordAfterSettle(event: Pick<SagaEvent, 'orderId' | 'type' | 'eventId'>, settled: number): boolean {
+    const bit = typeBit(event.type);
+    if (settled & bit && event.eventId === `${event.orderId}:${event.type}`) {
+      this.duplicates++;
+      return false;
+    }
+    this.settledTypes.add(event.orderId, bit);
+    this.afterSettleCount++;
+    if (this.afterSettle.length < 100) this.afterSettle.push({ orderId: event.orderId, type: event.type });
+    return true;
+  }
+
   /** Distinct events of this type over all orders. */
   distinct(type: EventType): number {
     let n = 0;
@@ -55,3 +98,7 @@ export class TraceBook {
     return this.byType.get(type) ?? 0;
   }
 }
+
+const typeBit = (type: EventType) => 1 << EVENT_TYPES.indexOf(type);
+/** Marks a saga settled with no event seen (possible only with a scripted order lost on core). */
+const SETTLED_EMPTY = 1 << 15;

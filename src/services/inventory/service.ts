@@ -1,5 +1,5 @@
-import type { Service } from '../service.js';
-import { memoryStore, save, type RecordStore } from '../state/record-store.js';
+import type { Service, ServiceSnapshot } from '../service.js';
+import { memoryStore, save, take, type RecordStore } from '../state/record-store.js';
 import { INVENTORY_CONSUMES, inventoryEvents, reduceInventory, type InventoryRecord } from './logic.js';
 import { applyStock, type StockLevel } from './stock.js';
 
@@ -38,13 +38,19 @@ export function createInventoryService(config: InventoryConfig, records: RecordS
       if (holdsStock(before as InventoryRecord | undefined)) applyStock(stock, (before as InventoryRecord).items ?? [], -1);
       if (holdsStock(after as InventoryRecord | undefined)) applyStock(stock, (after as InventoryRecord).items ?? [], 1);
     },
-    snapshot: () => ({
+    snapshot: () => view(records.values()),
+    // An evicted reservation still counts in `stock`: the stock it holds stays held.
+    release: (orderIds) => view(take(records, orderIds)),
+  };
+
+  function view(rs: Iterable<InventoryRecord>): ServiceSnapshot {
+    return {
       service: 'inventory',
       initial: { ...config.stock },
       stock: Object.fromEntries([...stock].map(([id, level]) => [id, { ...level }])),
-      reservations: [...records.values()]
+      reservations: [...rs]
         .filter((r) => r.reservation === 'reserved' && r.items)
         .map((r) => ({ orderId: r.orderId, items: r.items ?? [], released: r.released })),
-    }),
-  };
+    };
+  }
 }

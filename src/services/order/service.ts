@@ -1,7 +1,7 @@
 import type { Topology } from '../outgoing.js';
-import type { Service } from '../service.js';
+import type { Service, ServiceSnapshot } from '../service.js';
 import { allSaved } from '../service.js';
-import { memoryStore, save, type RecordStore } from '../state/record-store.js';
+import { memoryStore, save, take, type RecordStore } from '../state/record-store.js';
 import { expireOrder, ORDER_CONSUMES, orderEvents, placeOrder, reduceOrder, type OrderRecord } from './logic.js';
 
 export interface OrderConfig {
@@ -55,9 +55,14 @@ export function createOrderService(config: OrderConfig, records: RecordStore<Ord
     replaced(_before, after) {
       if (after) track(after as OrderRecord);
     },
-    snapshot: () => ({
-      service: 'order',
-      orders: [...records.values()].map(({ orderId, status, reason }) => ({ orderId, status, reason })),
-    }),
+    snapshot: () => view(records.values()),
+    release(orderIds) {
+      for (const id of orderIds) pending.delete(id);
+      return view(take(records, orderIds));
+    },
   };
+}
+
+function view(records: Iterable<OrderRecord>): ServiceSnapshot {
+  return { service: 'order', orders: [...records].map(({ orderId, status, reason }) => ({ orderId, status, reason })) };
 }

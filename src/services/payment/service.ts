@@ -1,5 +1,5 @@
 import type { Service } from '../service.js';
-import { memoryStore, save, type RecordStore } from '../state/record-store.js';
+import { memoryStore, save, take, type RecordStore } from '../state/record-store.js';
 import { PAYMENT_CONSUMES, paymentEvents, reducePayment, type PaymentConfig, type PaymentRecord } from './logic.js';
 
 export function createPaymentService(config: PaymentConfig, records: RecordStore<PaymentRecord> = memoryStore()): Service {
@@ -14,5 +14,6 @@ export function createPaymentService(config: PaymentConfig, records: RecordStore
     },
     // The ledger is the records' own transaction lists, so it survives a restart with them.
     snapshot: () => ({ service: 'payment', transactions: [...records.values()].flatMap((r) => r.ledger) }),
+    release: (orderIds) => ({ service: 'payment', transactions: take(records, orderIds).flatMap((r) => r.ledger) }),
   };
 }

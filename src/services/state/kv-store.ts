@@ -137,6 +137,14 @@ export async function openKvStore<R>(nc: NatsConnection, bucket: string, hooks: 
     return s.queued;
   };
 
+  const settled = (key: string): Promise<void> | undefined => {
+    const state = keys.get(key);
+    if (!state) return undefined;
+    if (state.queued) return state.queued;
+    if (state.dirty && !state.inflight) return schedule(key);
+    return state.inflight;
+  };
+
   return {
     kind: 'kv',
     get: (key) => cache.get(key),
@@ -146,14 +154,19 @@ export async function openKvStore<R>(nc: NatsConnection, bucket: string, hooks: 
       if (state) state.dirty = true;
       return schedule(key);
     },
-    settled(key) {
-      const state = keys.get(key);
-      if (!state) return undefined;
-      if (state.queued) return state.queued;
-      if (state.dirty && !state.inflight) return schedule(key);
-      return state.inflight;
-    },
+    settled,
     values: () => cache.values(),
+    evict(key) {
+      const drop = () => {
+        const state = keys.get(key);
+        if (state?.inflight || state?.queued || state?.dirty) return;
+        cache.delete(key);
+        keys.delete(key);
+      };
+      const pending = settled(key);
+      if (pending) pending.then(drop, () => undefined);
+      else drop();
+    },
   };
 }
 

@@ -15,6 +15,23 @@ export interface RecordStore<R> {
   /** Resolves when the key's latest state is stored, retrying a write that failed; undefined when it already is. */
   settled(key: string): Promise<void> | undefined;
   values(): IterableIterator<R>;
+  /**
+   * Drops the record from memory once its writes are done (a settled saga). The store keeps it;
+   * the worker shell ignores later messages about it.
+   */
+  evict(key: string): void;
+}
+
+/** The records of these keys (those it has), dropped from memory. */
+export function take<R>(store: RecordStore<R>, keys: readonly string[]): R[] {
+  const taken: R[] = [];
+  for (const key of keys) {
+    const record = store.get(key);
+    if (record === undefined) continue;
+    taken.push(record);
+    store.evict(key);
+  }
+  return taken;
 }
 
 /**
@@ -36,5 +53,6 @@ export function memoryStore<R>(): RecordStore<R> {
     },
     settled: () => undefined,
     values: () => records.values(),
+    evict: (key) => void records.delete(key),
   };
 }

@@ -1,0 +1,62 @@
+// Not order-factory: workers load this, and must not load faker with it.
+import { orderIdFor } from './order-id.js';
+
+/**
+ * A few bits per order id that stay small over a million orders: generated ids (`ord-000042`) index
+ * a growing array, others (scripted ids) a Map. 0 means absent. Settled sagas are remembered here
+ * (which event types they had) after their records and traces are dropped.
+ */
+export class OrderFlags {
+  private flags = new Uint16Array(1024);
+  private readonly others = new Map<string, number>();
+  private count = 0;
+
+  /** Ids with flags set. */
+  get size(): number {
+    return this.count;
+  }
+
+  get(id: string): number {
+    const n = generatedIndex(id);
+    if (n === undefined) return this.others.get(id) ?? 0;
+    return n < this.flags.length ? (this.flags[n] ?? 0) : 0;
+  }
+
+  has(id: string): boolean {
+    return this.get(id) !== 0;
+  }
+
+  /** Every id with flags set: generated ones in order, then the others. */
+  *ids(): IterableIterator<string> {
+    for (let n = 0; n < this.flags.length; n++) if (this.flags[n]) yield orderIdFor(n);
+    for (const [id, bits] of this.others) if (bits) yield id;
+  }
+
+  /** Adds `bits` (non-zero) to the id's flags. */
+  add(id: string, bits = 1): void {
+    const before = this.get(id);
+    const after = before | bits;
+    if (before === 0 && after !== 0) this.count++;
+    const n = generatedIndex(id);
+    if (n === undefined) {
+      this.others.set(id, after);
+      return;
+    }
+    if (n >= this.flags.length) {
+      const grown = new Uint16Array(Math.max(n + 1, this.flags.length * 2));
+      grown.set(this.flags);
+      this.flags = grown;
+    }
+    this.flags[n] = after;
+  }
+}
+
+/** The sequence number of an id from orderIdFor, written the canonical way (no ambiguous zeros). */
+function generatedIndex(id: string): number | undefined {
+  if (!id.startsWith('ord-') || id.length < 10 || id.length > 14) return undefined;
+  const digits = id.slice(4);
+  if (!/^\d+$/.test(digits)) return undefined;
+  const n = Number(digits);
+  // `ord-0000042` is another string than `ord-000042`: only the form orderIdFor writes maps to an index.
+  return String(n).padStart(6, '0') === digits ? n : undefined;
+}
