@@ -10,7 +10,7 @@ import type { TraceBook } from '../verify/trace.js';
  * their way (the duplicate fault, a publish retried through a broker restart, a redelivery); after
  * this they are told apart from new events by type (TraceBook), and services ack them unread.
  */
-export const SETTLE_GRACE_MS = 10_000;
+export const SETTLE_GRACE_MS = 2000;
 /** Sagas handed to the workers in one settle request. */
 const MAX_BATCH = 5000;
 
