@@ -51,9 +51,9 @@ export class Settlement {
   /** Called for each new event the observer records; `at`: now, epoch ms. */
   seen(orderId: string, at: number): void {
     const { book, keep, topology, delivery } = this.options;
-    if (this.queued.has(orderId) || keep.has(orderId) || book.isSettled(orderId)) return;
+    // A settled saga has no trace left, so this also skips events that come after it was dropped.
     const counts = book.orders.get(orderId)?.counts;
-    if (!counts || !sagaSettled(counts, topology, delivery)) return;
+    if (!counts || this.queued.has(orderId) || keep.has(orderId) || !sagaSettled(counts, topology, delivery)) return;
     this.queued.add(orderId);
     this.ids.push(orderId);
     this.times.push(at);

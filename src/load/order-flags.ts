@@ -53,10 +53,16 @@ export class OrderFlags {
 
 /** The sequence number of an id from orderIdFor, written the canonical way (no ambiguous zeros). */
 function generatedIndex(id: string): number | undefined {
-  if (!id.startsWith('ord-') || id.length < 10 || id.length > 14) return undefined;
-  const digits = id.slice(4);
-  if (!/^\d+$/.test(digits)) return undefined;
-  const n = Number(digits);
-  // `ord-0000042` is another string than `ord-000042`: only the form orderIdFor writes maps to an index.
-  return String(n).padStart(6, '0') === digits ? n : undefined;
+  // Called for every message a service or the observer receives, so it parses without allocating.
+  if (id.length < 10 || id.length > 14 || !id.startsWith('ord-')) return undefined;
+  // `ord-0000042` is another string than `ord-000042`: only the form orderIdFor writes maps to an index,
+  // six digits, or more without a leading zero.
+  if (id.length > 10 && id.charCodeAt(4) === 48) return undefined;
+  let n = 0;
+  for (let i = 4; i < id.length; i++) {
+    const digit = id.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    n = n * 10 + digit;
+  }
+  return n;
 }

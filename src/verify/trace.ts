@@ -87,13 +87,6 @@ export class TraceBook {
     return true;
   }
 
-  /** Distinct events of this type over all orders. */
-  distinct(type: EventType): number {
-    let n = 0;
-    for (const trace of this.orders.values()) n += trace.counts[type] ?? 0;
-    return n;
-  }
-
   count(type: EventType): number {
     return this.byType.get(type) ?? 0;
   }
