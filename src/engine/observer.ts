@@ -54,12 +54,11 @@ export class StreamObserver {
   async start(nc: NatsConnection): Promise<void> {
     const js = jetstream(nc);
     // Short pulls, so the observer resumes within seconds of a broker restart (see the services).
-    const events = await (await js.consumers.get(EVENTS_STREAM)).consume({ expires: 5000 });
+    // A callback rather than the iterator: a socket read's messages are handled in one pass, with
+    // no promise per message.
+    const events = await (await js.consumers.get(EVENTS_STREAM)).consume({ expires: 5000, callback: (m) => this.receive(m.data, m.subject) });
     const dead = await (await js.consumers.get(DEAD_LETTER_STREAM)).consume({ expires: 5000 });
     this.iterators.push(events, dead);
-    void (async () => {
-      for await (const m of events) this.receive(m.data, m.subject);
-    })();
     void (async () => {
       for await (const m of dead) {
         this.deadLetters++;

@@ -1,4 +1,4 @@
-import { jetstream, type ConsumerMessages } from '@nats-io/jetstream';
+import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { MsgHdrs, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { EVENTS_STREAM } from '../broker/streams.js';
 import type { EventType } from '../events/subjects.js';
@@ -44,9 +44,16 @@ export function jetstreamTransport(nc: NatsConnection, consumers: readonly strin
         const consumer = await js.consumers.get(EVENTS_STREAM, name);
         // A pull lives on the server: if the server restarts, the client notices only when the pull
         // expires (30 s by default). 5 s bounds the stall after a broker restart at a few idle pulls.
-        const iterator = await consumer.consume({ max_messages: 1024, expires: PULL_EXPIRES_MS });
+        // A callback, not the async iterator: every message of a socket read is handled in one
+        // synchronous pass, so their acks and publishes leave in one socket write instead of one
+        // write each (the iterator's microtask per message let the client flush between them).
+        const deliver = delivery(doubleAck, onAckFailure);
+        const iterator = await consumer.consume({
+          max_messages: 1024,
+          expires: PULL_EXPIRES_MS,
+          callback: (m) => onMessage(deliver(m)),
+        });
         iterators.push(iterator);
-        void deliverAll(iterator, doubleAck, onAckFailure, onMessage);
       }
     },
     close: async () => {
@@ -55,22 +62,20 @@ export function jetstreamTransport(nc: NatsConnection, consumers: readonly strin
   };
 }
 
-async function deliverAll(iterator: ConsumerMessages, doubleAck: boolean, onAckFailure: () => void, onMessage: (delivery: Delivery) => void) {
-  for await (const m of iterator) {
-    onMessage({
-      subject: m.subject,
-      data: m.data,
-      redelivered: m.info.redelivered,
-      // Double ack: the server confirms it. An unconfirmed ack means the message comes again,
-      // which the services handle idempotently; it is counted, not retried.
-      ack: () => {
-        if (doubleAck) m.ackAck().then((ok) => ok || onAckFailure(), onAckFailure);
-        else m.ack();
-      },
-      nak: (delayMs) => m.nak(delayMs),
-      working: () => m.working(),
-    });
-  }
+function delivery(doubleAck: boolean, onAckFailure: () => void): (m: JsMsg) => Delivery {
+  return (m) => ({
+    subject: m.subject,
+    data: m.data,
+    redelivered: m.info.redelivered,
+    // Double ack: the server confirms it. An unconfirmed ack means the message comes again,
+    // which the services handle idempotently; it is counted, not retried.
+    ack: () => {
+      if (doubleAck) m.ackAck().then((ok) => ok || onAckFailure(), onAckFailure);
+      else m.ack();
+    },
+    nak: (delayMs) => m.nak(delayMs),
+    working: () => m.working(),
+  });
 }
 
 /**

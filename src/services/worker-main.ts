@@ -201,7 +201,15 @@ async function main(): Promise<void> {
     }
   });
   const paused = pausable(onMessage);
-  await transport.start(paused.receive);
+  // A throw here is a bug in a service, not bad input (that is dead-lettered): the run must stop
+  // loudly rather than lose the consumer, which the client would close silently.
+  await transport.start((m) => {
+    try {
+      paused.receive(m);
+    } catch (error) {
+      fatal(`${config.service} failed on ${m.subject}`)(error as Error);
+    }
+  });
   send({ type: 'ready' });
 }
 
