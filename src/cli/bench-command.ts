@@ -1,3 +1,4 @@
+import type { HeapProfile } from '../services/heap.js';
 import { Command, Option } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { startEmbeddedServer, withNatsServer, type EmbeddedServer } from '../broker/embedded-server.js';
@@ -11,7 +12,7 @@ import { parseDuration } from '../scenario/duration.js';
 import { parseScenario, readScenarioText, type ScenarioOverrides } from '../scenario/load.js';
 import { parseThreshold, type Threshold } from '../verify/thresholds.js';
 import { EXIT } from './exit-codes.js';
-import { duration, positiveNumber, stateOption, acksOption } from './options.js';
+import { duration, positiveNumber, stateOption, acksOption, heapOption } from './options.js';
 import { paintFor, simulatedPayment, watchRun } from './watch-run.js';
 
 interface BenchFlags {
@@ -24,6 +25,7 @@ interface BenchFlags {
   delivery?: 'jetstream' | 'core';
   state?: 'kv' | 'memory';
   acks?: 'double' | 'single';
+  heap?: HeapProfile;
   natsUrl?: string;
   json?: string;
   hgrm?: string;
@@ -48,6 +50,7 @@ export function benchCommand(): Command {
     .addOption(new Option('--delivery <d>', 'jetstream (durable, the default) or core (queue groups, at most once)').choices(['jetstream', 'core']))
     .addOption(stateOption())
     .addOption(acksOption())
+    .addOption(heapOption())
     .addOption(new Option('--nats-url <url>', 'use this NATS server instead of starting one').env('NATS_URL'))
     .option('--baseline', 'also measure the raw broker on the same server (core pub→sub, JetStream publish) and report the ratio', false)
     .option('--json <file>', 'write the results (and the full report of a fixed-rate run) as JSON')
@@ -62,6 +65,7 @@ Examples:
   $ saga-sim bench scenarios/happy-path.yaml --rate 1000 --duration 60s --json bench.json --hgrm bench.hgrm
   $ saga-sim bench scenarios/happy-path.yaml --find-max --slo "p99<50ms" --duration 10s
   $ saga-sim bench scenarios/happy-path.yaml --rate 3000 --state memory --acks single   # without durable state
+  $ saga-sim bench scenarios/happy-path.yaml --rate 3000 --duration 6m --heap lean      # a soak run: RSS over time
 
 Exit codes: 0 measured (and, with --find-max, some rate was sustained) · 1 the run broke an invariant
 or no rate was sustained · 2 usage or scenario error · 3 infrastructure error · 130 interrupted`,
@@ -94,7 +98,7 @@ async function benchAction(file: string, flags: BenchFlags): Promise<number> {
     const natsUrl = flags.natsUrl ?? (flags.baseline ? (server = await startEmbeddedServer()).url : undefined);
     try {
       const abort = new AbortController();
-      const engine = new RunEngine({ scenario: scenarioAt(rate), natsUrl, simulatedPayment: simulated, warmupMs, signal: abort.signal });
+      const engine = new RunEngine({ scenario: scenarioAt(rate), natsUrl, simulatedPayment: simulated, warmupMs, heap: flags.heap, signal: abort.signal });
       const report = await watchRun(engine, abort, flags);
       process.stdout.write(`${renderBench(report, rate)}\n`);
       const baseline = flags.baseline && natsUrl ? await baselineFor(natsUrl, report, flags.quiet) : undefined;
@@ -111,7 +115,7 @@ async function benchAction(file: string, flags: BenchFlags): Promise<number> {
   return withNatsServer(flags.natsUrl, async (natsUrl) => {
     const { best, curve } = await findMax(rate, async (stepRate) => {
       if (!flags.quiet) process.stderr.write(`trying ${stepRate}/s for ${flags.duration}…\n`);
-      const report = await new RunEngine({ scenario: scenarioAt(stepRate), natsUrl, simulatedPayment: simulated, warmupMs }).run();
+      const report = await new RunEngine({ scenario: scenarioAt(stepRate), natsUrl, simulatedPayment: simulated, warmupMs, heap: flags.heap }).run();
       const point = judge(stepRate, report, slo);
       if (!flags.quiet) process.stderr.write(`  achieved ${point.achieved} sagas/s, p50 ${point.p50} ms, p99 ${point.p99} ms: ${point.sustained ? 'sustained' : `not sustained (${point.why})`}\n`);
       return point;

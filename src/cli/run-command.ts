@@ -1,3 +1,4 @@
+import type { HeapProfile } from '../services/heap.js';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { RunEngine } from '../engine/run.js';
@@ -8,7 +9,7 @@ import { METRICS, parseThreshold } from '../verify/thresholds.js';
 import { renderSummary } from '../report/summary-text.js';
 import { loadScenarioFile, type ScenarioOverrides } from '../scenario/load.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
-import { duration, integer, positiveInt, positiveNumber, share, stateOption, acksOption } from './options.js';
+import { duration, integer, positiveInt, positiveNumber, share, stateOption, acksOption, heapOption } from './options.js';
 import { paintFor, simulatedPayment, watchRun } from './watch-run.js';
 
 export interface RunFlags {
@@ -24,6 +25,7 @@ export interface RunFlags {
   delivery?: 'jetstream' | 'core';
   state?: 'kv' | 'memory';
   acks?: 'double' | 'single';
+  heap?: HeapProfile;
   quiet?: boolean;
   color?: boolean;
   tui?: boolean;
@@ -55,6 +57,7 @@ export function runCommand(): Command {
     .addOption(new Option('--delivery <d>', 'jetstream (durable, the default) or core (queue groups, at most once)').choices(['jetstream', 'core']))
     .addOption(stateOption())
     .addOption(acksOption())
+    .addOption(heapOption())
     .option('-q, --quiet', 'print only the final summary', false)
     .option('--no-tui', 'plain progress lines instead of the live dashboard (the default when not on a terminal)')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
@@ -119,6 +122,7 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
     keep: flags.keep,
     simulatedPayment: simulatedPayment(),
     thresholds,
+    heap: flags.heap,
     signal: abort.signal,
   });
   const report = await watchRun(engine, abort, flags);

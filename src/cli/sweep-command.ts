@@ -7,7 +7,6 @@ import { renderSweepChart, renderSweepTable, writeSweepFiles } from '../report/s
 import { parseScenario, readScenarioText, type ScenarioOverrides } from '../scenario/load.js';
 import { EXIT } from './exit-codes.js';
 import { positiveInt, positiveNumber } from './options.js';
-import { mountSweepView } from '../tui/sweep/mount.js';
 import { paintFor, wantsTui } from './watch-run.js';
 
 interface SweepFlags {
@@ -93,7 +92,8 @@ async function sweepAction(file: string, flags: SweepFlags): Promise<number> {
   const spec = { param, values: sweepValues(range) };
 
   const paint = paintFor(flags);
-  const view = wantsTui(flags) ? mountSweepView(param, spec.values) : undefined;
+  // Ink and React load only when the view is shown (see watch-run).
+  const view = wantsTui(flags) ? (await import('../tui/sweep/mount.js')).mountSweepView(param, spec.values) : undefined;
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const abort = new AbortController();
   const onSigint = () => abort.abort();

@@ -22,6 +22,7 @@ import { scheduleFaults, wholeRunFaults } from './faults.js';
 import { OutcomeTracker } from './outcomes.js';
 import { provisionRun } from './provision.js';
 import { UnconfirmedOrders } from './unconfirmed-orders.js';
+import { applyHeapProfile, type HeapProfile } from '../services/heap.js';
 
 export interface RunOptions {
   scenario: Scenario;
@@ -42,6 +43,8 @@ export interface RunOptions {
   warmupMs?: number;
   /** How long after a saga settled on NATS it is judged and dropped from memory. Default SETTLE_GRACE_MS. */
   settleGraceMs?: number;
+  /** V8 heap sizing: fast (the default) or lean (about half the RSS, for some CPU). See services/heap.ts. */
+  heap?: HeapProfile;
   /** Interval of snapshot events. Default 100 ms. */
   snapshotIntervalMs?: number;
   /** Aborting stops everything at once; the run then rejects with InterruptedError. */
@@ -191,6 +194,8 @@ export class RunEngine {
 
       this.enter('starting-services');
       const workers = new Map<ServiceName, ServiceWorker>();
+      const restoreHeap = applyHeapProfile(this.options.heap ?? 'fast');
+      cleanups.unshift(async () => restoreHeap());
       const crashed = (error: ServiceCrashedError) => {
         crash ??= error;
         abort.abort();
@@ -335,6 +340,7 @@ export class RunEngine {
         load: this.load.stats(),
         faults: faultsApplied,
         cpuAtStart,
+        heap: this.options.heap ?? 'fast',
         warmupMs: this.options.warmupMs ?? 0,
       });
       this.enter('done');
@@ -371,6 +377,7 @@ export class RunEngine {
       dropShare: faults.drop[service] ?? 0,
       sagaTimeoutMs: scenario.saga.timeout,
       duplicateShare: faults.duplicate,
+      heap: this.options.heap ?? 'fast',
       statsIntervalMs: 250,
     };
   }

@@ -1,5 +1,5 @@
-import { Faker, en } from '@faker-js/faker';
 import type { Scenario } from '../scenario/schema.js';
+import { seededFaker } from './seeded-faker.js';
 
 export interface Product {
   id: string;
@@ -11,7 +11,7 @@ export interface Product {
 
 /** The scenario's products, or products generated from its seed: the same seed gives the same catalogue. */
 export function buildCatalogue(scenario: Scenario): Product[] {
-  const faker = new Faker({ locale: [en], seed: scenario.seed });
+  const faker = seededFaker(scenario.seed);
   const price = () => toCents(faker.number.float({ min: scenario.order.price.min, max: scenario.order.price.max }));
   const { products, stock } = scenario.catalogue;
   if (typeof products !== 'number') {

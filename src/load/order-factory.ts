@@ -1,8 +1,8 @@
-import { Faker, en } from '@faker-js/faker';
 import type { PlaceOrder } from '../services/order/logic.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { Product } from './catalogue.js';
 import { orderIdFor } from './order-id.js';
+import { seededFaker } from './seeded-faker.js';
 
 export { orderIdFor } from './order-id.js';
 
@@ -12,7 +12,7 @@ export { orderIdFor } from './order-id.js';
  */
 export function createOrderFactory(scenario: Scenario, catalogue: readonly Product[]): (seq: number) => PlaceOrder {
   // Offset the seed so orders do not replay the draws that built the catalogue.
-  const faker = new Faker({ locale: [en], seed: scenario.seed + 0x5a6a });
+  const faker = seededFaker(scenario.seed + 0x5a6a);
   const customers = Array.from({ length: scenario.order.customers }, (_, i) => `cust-${String(i + 1).padStart(4, '0')}`);
   const { items, quantity } = scenario.order;
   const maxItems = Math.min(items.max, catalogue.length);

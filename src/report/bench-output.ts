@@ -24,7 +24,7 @@ export function renderBench(report: Report, rate: number): string {
     `${'latency ms'.padEnd(12)}${LADDER.map((h) => h.padStart(CELL)).join('')}   (orders intended in the first ${report.latency.warmupMs} ms are warm-up, not counted)`,
     ladderRow('corrected', report.latency.ms),
     ladderRow('uncorrected', report.latency.uncorrectedMs),
-    `process      cpu ${report.process.cpuSeconds}s (${cores.toFixed(2)} cores) · max rss ${report.process.maxRssMb} MB (saga-sim; nats-server not included)`,
+    `process      cpu ${report.process.cpuSeconds}s (${cores.toFixed(2)} cores) · max rss ${report.process.maxRssMb} MB (saga-sim, ${report.process.heap} heap; nats-server not included)`,
   ].join('\n');
 }
 

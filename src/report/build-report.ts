@@ -1,3 +1,4 @@
+import type { HeapProfile } from '../services/heap.js';
 import type { BrokerInfo } from '../engine/events.js';
 import type { StreamObserver } from '../engine/observer.js';
 import type { OutcomeTracker } from '../engine/outcomes.js';
@@ -35,6 +36,7 @@ export interface ReportParts {
   faults: Report['faults'];
   /** process.cpuUsage() when the run started. */
   cpuAtStart: NodeJS.CpuUsage;
+  heap: HeapProfile;
   warmupMs: number;
 }
 
@@ -88,6 +90,7 @@ export function buildReport(p: ReportParts): Report {
     process: {
       cpuSeconds: round((({ user, system }) => (user + system) / 1e6)(process.cpuUsage(p.cpuAtStart)), 2),
       maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      heap: p.heap,
     },
     throughput: { sagasPerSecond: round(finished / seconds, 1), offeredPerSecond: scenario.orders.rate },
     events: {

@@ -6,6 +6,7 @@ import type { LatencySummary } from '../metrics/histogram.js';
 import type { WorkerStats } from '../services/protocol.js';
 import type { Distribution } from '../load/distribution.js';
 import type { ServiceName } from '../services/service.js';
+import type { HeapProfile } from '../services/heap.js';
 import type { ExpectationResult } from '../verify/expectations.js';
 import type { InvariantResult } from '../verify/invariants.js';
 import type { ThresholdResult } from '../verify/thresholds.js';
@@ -55,7 +56,8 @@ export interface Report {
     warmupMs: number;
   };
   /** The saga-sim process (main thread and the three service workers; nats-server not included). */
-  process: { cpuSeconds: number; maxRssMb: number };
+  /** `heap`: the V8 heap profile of the run (--heap). */
+  process: { cpuSeconds: number; maxRssMb: number; heap: HeapProfile };
   /** Faults injected, with when they took effect (ms from the run's start). */
   faults: (
     | { kind: 'stall'; service: string; atMs: number; forMs: number; appliedAtMs: number }

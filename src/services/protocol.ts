@@ -4,6 +4,7 @@ import type { PlaceOrder } from './order/logic.js';
 import { SERVICE_NAMES, type ServiceSnapshot } from './service.js';
 import { TOPOLOGIES } from './outgoing.js';
 import { STATE_STORES } from './state/record-store.js';
+import { HEAP_PROFILES } from './heap.js';
 
 /** What a worker is started with (workerData), validated on arrival. */
 export const WorkerConfigSchema = z.strictObject({
@@ -35,6 +36,8 @@ export const WorkerConfigSchema = z.strictObject({
   sagaTimeoutMs: z.number().positive(),
   /** Sagas already settled (a restarted worker): dropped from memory once loaded, later messages about them ignored. */
   settled: z.array(z.string()),
+  /** Heap sizing of the worker's isolate (see heap.ts). */
+  heap: z.enum(HEAP_PROFILES),
   /** Interval between stats messages. */
   statsIntervalMs: z.number().int().positive(),
 });

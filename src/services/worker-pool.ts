@@ -1,15 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import { ServiceCrashedError } from '../errors.js';
+import { workerYoungGenerationMb } from './heap.js';
 import type { PlaceOrder } from './order/logic.js';
 import { emptyStats, unreachable, type FromWorker, type ToWorker, type WorkerConfig, type WorkerStats } from './protocol.js';
 import type { ServiceName, ServiceSnapshot } from './service.js';
 import type { ServiceStatus } from '../engine/events.js';
-
-/**
- * A service worker allocates a little per message and keeps almost none of it; a larger young
- * generation means fewer scavenges (GC was a quarter of a saturated worker's time at the default).
- */
-const WORKER_YOUNG_GENERATION_MB = 64;
 
 /** Default time a worker has to connect and bind its consumer. */
 export const DEFAULT_READY_TIMEOUT_MS = 15_000;
@@ -20,7 +15,7 @@ export const DEFAULT_READY_TIMEOUT_MS = 15_000;
  * entry, so a one-line bootstrap registers tsx and then imports the entry.
  */
 function spawnWorker(workerData: WorkerConfig): Worker {
-  const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
+  const resourceLimits = { maxYoungGenerationSizeMb: workerYoungGenerationMb(workerData.heap) };
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker-main.js', import.meta.url), { workerData, resourceLimits });
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./worker-main.ts', import.meta.url).href;

@@ -10,14 +10,14 @@ describe('saga-sim bench', () => {
   it('a fixed-rate bench reports throughput, both latencies, CPU and RSS, and writes JSON and .hgrm', async () => {
     const json = join(work, 'bench.json');
     const hgrm = join(work, 'bench.hgrm');
-    const r = await cli(['bench', 'scenarios/happy-path.yaml', '--rate', '300', '--duration', '3s', '--json', json, '--hgrm', hgrm]);
+    const r = await cli(['bench', 'scenarios/happy-path.yaml', '--rate', '300', '--duration', '3s', '--json', json, '--hgrm', hgrm, '--heap', 'lean']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/achieved\s+[\d.]+ sagas\/s \(offered 300\/s\) · 900 orders · 0 pending · invariants pass/);
     expect(r.stdout).toMatch(/^corrected(\s+[\d.]+){6}$/m);
     expect(r.stdout).toMatch(/^uncorrected(\s+[\d.]+){6}$/m);
-    expect(r.stdout).toMatch(/cpu [\d.]+s \([\d.]+ cores\) · max rss \d+ MB/);
+    expect(r.stdout).toMatch(/cpu [\d.]+s \([\d.]+ cores\) · max rss \d+ MB \(saga-sim, lean heap;/);
     const result = JSON.parse(readFileSync(json, 'utf8'));
-    expect(result).toMatchObject({ mode: 'fixed-rate', rate: 300, report: { orders: { total: 900 } } });
+    expect(result).toMatchObject({ mode: 'fixed-rate', rate: 300, report: { orders: { total: 900 }, process: { heap: 'lean' } } });
     const lines = readFileSync(hgrm, 'utf8').split('\n');
     expect(lines[0]).toMatch(/Value\s+Percentile\s+TotalCount\s+1\/\(1-Percentile\)/);
     // The default 2 s warm-up keeps the first 600 orders out of the latency figures.
@@ -40,5 +40,8 @@ describe('saga-sim bench', () => {
     const bad = await cli(['bench', 'scenarios/happy-path.yaml', '--find-max', '--slo', 'p98<5ms']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown metric "latency.p98"');
+    const heap = await cli(['bench', 'scenarios/happy-path.yaml', '--heap', 'small']);
+    expect(heap.code).toBe(2);
+    expect(heap.stderr).toMatch(/--heap <profile>' argument 'small' is invalid. Allowed choices are fast, lean/);
   });
 });
