@@ -1,5 +1,7 @@
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { MsgHdrs, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { ReplyMux } from '../broker/reply-mux.js';
+import { publishToStream } from '../broker/stream-publish.js';
 import { EVENTS_STREAM } from '../broker/streams.js';
 import type { EventType } from '../events/subjects.js';
 import type { Send } from './publisher.js';
@@ -28,29 +30,33 @@ export interface Transport {
 /** How long a pull request waits on the server before the client renews it. */
 export const PULL_EXPIRES_MS = 5000;
 
-/** The service's durable consumers, explicit ack; publishes wait for the PubAck and carry a Nats-Msg-Id. */
+/**
+ * The service's durable consumers, explicit ack; publishes wait for the PubAck and carry a
+ * Nats-Msg-Id. Publishes and confirmed acks go through one reply subscription (ReplyMux).
+ */
 export function jetstreamTransport(nc: NatsConnection, consumers: readonly string[], doubleAck: boolean, onAckFailure: () => void): Transport {
   const js = jetstream(nc);
+  const mux = new ReplyMux(nc);
   const iterators: ConsumerMessages[] = [];
   return {
     send: async (subject, data, msgID) => {
-      await js.publish(subject, data, { msgID });
+      await publishToStream(mux, subject, data, { msgID });
     },
     sendWithHeaders: async (subject, data, headers) => {
-      await js.publish(subject, data, { headers });
+      await publishToStream(mux, subject, data, { headers });
     },
     async start(onMessage) {
       for (const name of consumers) {
         const consumer = await js.consumers.get(EVENTS_STREAM, name);
-        // A pull lives on the server: if the server restarts, the client notices only when the pull
-        // expires (30 s by default). 5 s bounds the stall after a broker restart at a few idle pulls.
-        // A callback, not the async iterator: every message of a socket read is handled in one
-        // synchronous pass, so their acks and publishes leave in one socket write instead of one
-        // write each (the iterator's microtask per message let the client flush between them).
-        const deliver = delivery(doubleAck, onAckFailure);
+        const deliver = delivery(doubleAck ? mux : undefined, onAckFailure);
         const iterator = await consumer.consume({
           max_messages: 1024,
+          // A pull lives on the server: if the server restarts, the client notices only when the pull
+          // expires (30 s by default). 5 s bounds the stall after a broker restart at a few idle pulls.
           expires: PULL_EXPIRES_MS,
+          // A callback, not the async iterator: every message of a socket read is handled in one
+          // synchronous pass, so their acks and publishes leave in one socket write instead of one
+          // write each (the iterator's microtask per message let the client flush between them).
           callback: (m) => onMessage(deliver(m)),
         });
         iterators.push(iterator);
@@ -58,11 +64,16 @@ export function jetstreamTransport(nc: NatsConnection, consumers: readonly strin
     },
     close: async () => {
       await Promise.all(iterators.map((i) => i.close()));
+      mux.close();
     },
   };
 }
 
-function delivery(doubleAck: boolean, onAckFailure: () => void): (m: JsMsg) => Delivery {
+/** The body of an ack; a reply to it (to a confirmed ack) means the server applied it. */
+const ACK = new TextEncoder().encode('+ACK');
+
+/** `confirm`: double acks, sent with a reply subject through this mux. */
+function delivery(confirm: ReplyMux | undefined, onAckFailure: () => void): (m: JsMsg) => Delivery {
   return (m) => ({
     subject: m.subject,
     data: m.data,
@@ -70,8 +81,12 @@ function delivery(doubleAck: boolean, onAckFailure: () => void): (m: JsMsg) => D
     // Double ack: the server confirms it. An unconfirmed ack means the message comes again,
     // which the services handle idempotently; it is counted, not retried.
     ack: () => {
-      if (doubleAck) m.ackAck().then((ok) => ok || onAckFailure(), onAckFailure);
-      else m.ack();
+      if (!confirm) return m.ack();
+      // The ack subject is public on the client's message class but not in its JsMsg type;
+      // without it, the client's own (slower) confirmed ack does the same.
+      const reply = (m as Partial<{ reply: string }>).reply;
+      if (reply) confirm.request(reply, ACK).then(undefined, onAckFailure);
+      else m.ackAck().then((ok) => ok || onAckFailure(), onAckFailure);
     },
     nak: (delayMs) => m.nak(delayMs),
     working: () => m.working(),

@@ -9,6 +9,9 @@ describe("import { runScenario } from 'saga-sim'", () => {
     expect(report.orders.total).toBe(26);
     expect(report.expectations.length).toBeGreaterThan(0);
     expect(report.passed).toBe(true);
+    // Double acks (the default): the server confirmed every ack, so every service's ack was applied.
+    expect(report.services.payment.handled).toBeGreaterThan(0);
+    for (const service of Object.values(report.services)) expect(service.ackFailures).toBe(0);
   });
 
   it('rejects a malformed scenario with a typed error', async () => {
