@@ -1,13 +1,18 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectBroker } from '../broker/connection.js';
+import { ReplyMux } from '../broker/reply-mux.js';
+import { publishToStream } from '../broker/stream-publish.js';
 import { now } from '../engine/clock.js';
 
 /** What the raw broker does on this server with this client: the yardstick for saga throughput. */
 export interface Baseline {
   /** Core NATS, one publisher connection to one subscriber connection, as fast as the subscriber receives. */
   coreMsgsPerSecond: number;
-  /** JetStream publishes acknowledged per second, publishing asynchronously in windows. */
+  /**
+   * JetStream publishes acknowledged per second, publishing asynchronously in windows, through the
+   * publish path the services use (ReplyMux): the yardstick is the broker, not a slower client path.
+   */
   jetstreamPublishesPerSecond: number;
   payloadBytes: number;
   seconds: number;
@@ -59,15 +64,16 @@ async function jetstreamRate(nc: NatsConnection, payload: Uint8Array, seconds: n
   const jsm = await jetstreamManager(nc);
   await jsm.streams.add({ name: BASELINE_STREAM, subjects: ['saga-sim.baseline.js'] });
   try {
-    const js = jetstream(nc);
+    const mux = new ReplyMux(nc);
     let acked = 0;
     const start = now();
     const end = start + seconds * 1000;
     while (now() < end) {
-      const window = Array.from({ length: JS_WINDOW }, () => js.publish('saga-sim.baseline.js', payload));
+      const window = Array.from({ length: JS_WINDOW }, () => publishToStream(mux, 'saga-sim.baseline.js', payload));
       await Promise.all(window);
       acked += window.length;
     }
+    mux.close();
     return Math.round(acked / ((now() - start) / 1000));
   } finally {
     await jsm.streams.delete(BASELINE_STREAM).catch(() => undefined);
