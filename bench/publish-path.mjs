@@ -49,9 +49,9 @@ for (let r = 0; r < rounds; r++) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 for (const [name, rs] of Object.entries(results)) {
-  console.log(
+  process.stdout.write(
     `${name.padEnd(11)} publishes/s ${rs.map((r) => r.rate).join(' · ')} (median ${median(rs.map((r) => r.rate))}) · ` +
-      `CPU µs per publish ${rs.map((r) => r.cpuMicros.toFixed(1)).join(' · ')} (median ${median(rs.map((r) => r.cpuMicros)).toFixed(1)})`,
+      `CPU µs per publish ${rs.map((r) => r.cpuMicros.toFixed(1)).join(' · ')} (median ${median(rs.map((r) => r.cpuMicros)).toFixed(1)})\n`,
   );
 }
 mux.close();
