@@ -1,4 +1,3 @@
-import type { HeapProfile } from '../services/heap.js';
 import { Command, Option } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { startEmbeddedServer, withNatsServer, type EmbeddedServer } from '../broker/embedded-server.js';
@@ -11,6 +10,7 @@ import { renderBaseline, renderBench, renderCurve, writeHgrm, type BaselineResul
 import { parseDuration } from '../scenario/duration.js';
 import { parseScenario, readScenarioText, type ScenarioOverrides } from '../scenario/load.js';
 import { parseThreshold, type Threshold } from '../verify/thresholds.js';
+import type { HeapProfile } from '../services/heap.js';
 import { EXIT } from './exit-codes.js';
 import { duration, positiveNumber, stateOption, acksOption, heapOption } from './options.js';
 import { paintFor, simulatedPayment, watchRun } from './watch-run.js';

@@ -1,4 +1,3 @@
-import type { HeapProfile } from '../services/heap.js';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { RunEngine } from '../engine/run.js';
@@ -8,6 +7,7 @@ import { writeJsonReport } from '../report/report.js';
 import { METRICS, parseThreshold } from '../verify/thresholds.js';
 import { renderSummary } from '../report/summary-text.js';
 import { loadScenarioFile, type ScenarioOverrides } from '../scenario/load.js';
+import type { HeapProfile } from '../services/heap.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { duration, integer, positiveInt, positiveNumber, share, stateOption, acksOption, heapOption } from './options.js';
 import { paintFor, simulatedPayment, watchRun } from './watch-run.js';

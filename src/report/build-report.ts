@@ -1,4 +1,3 @@
-import type { HeapProfile } from '../services/heap.js';
 import type { BrokerInfo } from '../engine/events.js';
 import type { StreamObserver } from '../engine/observer.js';
 import type { OutcomeTracker } from '../engine/outcomes.js';
@@ -10,6 +9,7 @@ import { checkExpectations, type OrderExpectation } from '../verify/expectations
 import type { InvariantResult } from '../verify/invariants.js';
 import { evaluateThresholds, type Threshold } from '../verify/thresholds.js';
 import { eventCounts, REPORT_SCHEMA_VERSION, type Report } from './report.js';
+import type { HeapProfile } from '../services/heap.js';
 
 export interface ReportParts {
   scenario: Scenario;
