@@ -16,13 +16,22 @@ export function workerYoungGenerationMb(profile: HeapProfile): number {
   return YOUNG_GENERATION_MB[profile];
 }
 
+/** Lean runs under way in this process (runs through the API may overlap). */
+let leanRuns = 0;
+
 /**
  * The old-generation growth factor is one V8 flag for the whole process, every thread included, read
- * as heaps grow. Lean sets it for a run; the returned function puts back V8's own heuristic
- * (the flag's default, 0), so a library caller's process is left as it was.
+ * as heaps grow. Lean sets it while any lean run is under way; the returned function (idempotent)
+ * puts back V8's own heuristic (the flag's default, 0) when the last one ends, so a library caller's
+ * process is left as it was. `setFlags` is V8's setter (replaced in tests).
  */
-export function applyHeapProfile(profile: HeapProfile): () => void {
+export function applyHeapProfile(profile: HeapProfile, setFlags: (flags: string) => void = setFlagsFromString): () => void {
   if (profile === 'fast') return () => undefined;
-  setFlagsFromString('--heap-growing-percent=20');
-  return () => setFlagsFromString('--heap-growing-percent=0');
+  if (leanRuns++ === 0) setFlags('--heap-growing-percent=20');
+  let restored = false;
+  return () => {
+    if (restored) return;
+    restored = true;
+    if (--leanRuns === 0) setFlags('--heap-growing-percent=0');
+  };
 }
