@@ -76,7 +76,7 @@ export async function openKvStore<R>(nc: NatsConnection, bucket: string, hooks: 
 
   // Writes are publishes to the bucket's subject (ADR-8: $KV.<bucket>.<key>) expecting the key's last
   // revision (0: a new key), the same as the client's create and update. They go through a reply
-  // mux, which costs a third of the client's request path per write (see broker/reply-mux.ts).
+  // mux, which costs about half the CPU of the client's request path per write (see broker/reply-mux.ts).
   const mux = new ReplyMux(nc);
   const put = (key: string, data: Uint8Array, revision: number | undefined): Promise<number> => {
     const expect = headers();
