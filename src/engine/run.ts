@@ -70,6 +70,15 @@ export class RunEngine {
 
   constructor(private readonly options: RunOptions) {}
 
+  /** The options' defaults, in one place: the workers, the settlement and the report must agree. */
+  private get heap(): HeapProfile {
+    return this.options.heap ?? 'fast';
+  }
+
+  private get graceMs(): number {
+    return this.options.settleGraceMs ?? SETTLE_GRACE_MS;
+  }
+
   subscribe(listener: EngineListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -194,7 +203,7 @@ export class RunEngine {
 
       this.enter('starting-services');
       const workers = new Map<ServiceName, ServiceWorker>();
-      const restoreHeap = applyHeapProfile(this.options.heap ?? 'fast');
+      const restoreHeap = applyHeapProfile(this.heap);
       cleanups.unshift(async () => restoreHeap());
       const crashed = (error: ServiceCrashedError) => {
         crash ??= error;
@@ -210,7 +219,7 @@ export class RunEngine {
         topology: scenario.topology,
         delivery: scenario.delivery,
         keep,
-        graceMs: this.options.settleGraceMs ?? SETTLE_GRACE_MS,
+        graceMs: this.graceMs,
         onSettled: (id) => failed.delete(id),
       });
       cleanups.unshift(() => Promise.all([...workers.values()].map((w) => w.stop())));
@@ -331,7 +340,7 @@ export class RunEngine {
         sent,
         invariants,
         lostCreated: settlement.tally.lostCreated,
-        settlement: { graceMs: this.options.settleGraceMs ?? SETTLE_GRACE_MS, settled: settlement.settled },
+        settlement: { graceMs: this.graceMs, settled: settlement.settled },
         outcomes,
         observer,
         snapshots,
@@ -340,7 +349,7 @@ export class RunEngine {
         load: this.load.stats(),
         faults: faultsApplied,
         cpuAtStart,
-        heap: this.options.heap ?? 'fast',
+        heap: this.heap,
         warmupMs: this.options.warmupMs ?? 0,
       });
       this.enter('done');
@@ -377,7 +386,7 @@ export class RunEngine {
       dropShare: faults.drop[service] ?? 0,
       sagaTimeoutMs: scenario.saga.timeout,
       duplicateShare: faults.duplicate,
-      heap: this.options.heap ?? 'fast',
+      heap: this.heap,
       statsIntervalMs: 250,
     };
   }

@@ -17,9 +17,7 @@ export class OrderFlags {
   }
 
   get(id: string): number {
-    const n = generatedIndex(id);
-    if (n === undefined) return this.others.get(id) ?? 0;
-    return n < this.flags.length ? (this.flags[n] ?? 0) : 0;
+    return this.at(id, generatedIndex(id));
   }
 
   has(id: string): boolean {
@@ -34,10 +32,10 @@ export class OrderFlags {
 
   /** Adds `bits` (non-zero) to the id's flags. */
   add(id: string, bits = 1): void {
-    const before = this.get(id);
+    const n = generatedIndex(id);
+    const before = this.at(id, n);
     const after = before | bits;
     if (before === 0 && after !== 0) this.count++;
-    const n = generatedIndex(id);
     if (n === undefined) {
       this.others.set(id, after);
       return;
@@ -48,6 +46,12 @@ export class OrderFlags {
       this.flags = grown;
     }
     this.flags[n] = after;
+  }
+
+  /** The flags of `id`, whose generated index (if any) is `n`: the id is parsed once per call. */
+  private at(id: string, n: number | undefined): number {
+    if (n === undefined) return this.others.get(id) ?? 0;
+    return n < this.flags.length ? (this.flags[n] ?? 0) : 0;
   }
 }
 

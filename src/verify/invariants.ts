@@ -135,17 +135,16 @@ export class InvariantTally {
 
   /** The results so far; `inventory`: the final stock levels. */
   results(inventory: Pick<InvariantInput['inventory'], 'initial' | 'stock'>): InvariantResult[] {
-    const stock = { checked: 0, violations: 0, listed: [] as string[] };
+    // Judged afresh on each call: it is over the final stock, not over sagas.
+    this.counts.set(NAMES.stock, { checked: 0, violations: 0, listed: [] });
     for (const [id, initial] of Object.entries(inventory.initial)) {
       const available = inventory.stock[id]?.available ?? 0;
       const reserved = this.confirmedQty.get(id) ?? 0;
-      stock.checked++;
-      const bad = available < 0 ? `${id}: available ${available} is negative` : initial === available + reserved ? undefined : `${id}: initial ${initial} ≠ available ${available} + confirmed ${reserved}`;
-      if (bad === undefined) continue;
-      stock.violations++;
-      if (stock.listed.length < MAX_LISTED) stock.listed.push(bad);
+      this.check(
+        NAMES.stock,
+        available < 0 ? `${id}: available ${available} is negative` : initial === available + reserved ? undefined : `${id}: initial ${initial} ≠ available ${available} + confirmed ${reserved}`,
+      );
     }
-    this.counts.set(NAMES.stock, stock);
     return [...this.counts].map(([name, c]) => result(name, c));
   }
 
