@@ -1,11 +1,12 @@
 import type { ArrivalProcess } from '../load/arrivals.js';
 import type { PlaceOrder } from '../services/order/logic.js';
 import { now } from './clock.js';
+import { coarseTimer, type WakeTimer } from './precise-timer.js';
 
 /** A send this far behind its intended time counts as late (timer granularity alone is ~1 ms). */
 export const LATE_THRESHOLD_MS = 10;
 /**
- * setTimeout cannot wake sooner than ~1 ms, so a wait shorter than this is done on setImmediate
+ * A timer wake-up costs a thread hop, so a wait shorter than this is done on setImmediate
  * (yielding to I/O each turn). Only high rates wait that little; lower rates sleep on a timer and
  * do not spin the main thread, which the services need on a small machine.
  */
@@ -27,6 +28,8 @@ interface LoopCallbacks {
   place(orders: PlaceOrder[], intendedAt: number[], sentAt: number): void;
   /** Checked before every batch: true stops the loop. */
   stopped(): boolean;
+  /** Wakes the open loop for its next send (default: setTimeout, which may be a millisecond late). */
+  timer?: WakeTimer;
 }
 
 export interface LoadStats {
@@ -91,12 +94,12 @@ export function startOpenLoop(arrivals: ArrivalProcess, limits: LoadLimits, call
   let pausedMs = 0;
   let pausedAt = 0;
   let finished = false;
-  let timer: NodeJS.Timeout | undefined;
+  const timer = callbacks.timer ?? coarseTimer();
   let immediate: NodeJS.Immediate | undefined;
   const nextAt = () => callbacks.startAt + pausedMs + offset;
   s.stats.rate = arrivals.rateAt(0);
   const cancel = () => {
-    clearTimeout(timer);
+    timer.cancel();
     if (immediate) clearImmediate(immediate);
   };
   const end = () => {
@@ -122,9 +125,8 @@ export function startOpenLoop(arrivals: ArrivalProcess, limits: LoadLimits, call
     if (orders.length > 0) s.place(orders, times, t);
     s.stats.rate = arrivals.rateAt(offset) * scale;
     if (exhausted()) return end();
-    const wait = nextAt() - now();
-    if (wait < FINE_WAIT_MS) immediate = setImmediate(tick);
-    else timer = setTimeout(tick, wait);
+    if (nextAt() - now() < FINE_WAIT_MS) immediate = setImmediate(tick);
+    else timer.at(nextAt(), tick);
   };
   tick();
   return {

@@ -16,13 +16,14 @@ import { Settlement, SETTLE_GRACE_MS } from './settlement.js';
 import { condition, now } from './clock.js';
 import type { BrokerInfo, ConnectionState, EngineEvent, EngineListener, Phase } from './events.js';
 import { startClosedLoop, startOpenLoop, type LoadLoop } from './load-loop.js';
+import { coarseTimer, preciseTimer } from './precise-timer.js';
 import { loadPlan } from '../load/plan.js';
 import { StreamObserver } from './observer.js';
 import { scheduleFaults, wholeRunFaults } from './faults.js';
 import { OutcomeTracker } from './outcomes.js';
 import { provisionRun } from './provision.js';
 import { UnconfirmedOrders } from './unconfirmed-orders.js';
-import { applyHeapProfile, type HeapProfile } from '../services/heap.js';
+import { applyHeapProfile, preciseSendTimes, type HeapProfile } from '../services/heap.js';
 
 export interface RunOptions {
   scenario: Scenario;
@@ -223,7 +224,10 @@ export class RunEngine {
         onSettled: (id) => failed.delete(id),
       });
       cleanups.unshift(() => Promise.all([...workers.values()].map((w) => w.stop())));
-      await Promise.all([...workers.values()].map((w) => w.ready()));
+      // Started with the services, so its thread is up before the first send is due.
+      const timer = preciseSendTimes(this.heap) ? preciseTimer() : coarseTimer();
+      cleanups.unshift(() => timer.close());
+      await Promise.all([...[...workers.values()].map((w) => w.ready()), timer.ready()]);
       guard();
 
       this.enter('loading');
@@ -289,6 +293,7 @@ export class RunEngine {
       abort.signal.addEventListener('abort', () => this.load?.wake(), { once: true });
       const callbacks = {
         startAt: loadStart,
+        timer,
         next: source.next,
         stopped: () => this.loadStopped || abort.signal.aborted,
         place: (orders: PlaceOrder[], intendedAt: number[], sentAt: number) => {

@@ -16,6 +16,15 @@ export function workerYoungGenerationMb(profile: HeapProfile): number {
   return YOUNG_GENERATION_MB[profile];
 }
 
+/**
+ * Whether the load generator is woken by a timer thread (a tenth of a millisecond late, ~10 MB of
+ * RSS: see engine/precise-timer.ts) or by setTimeout (up to ~1 ms late, which corrected latency
+ * counts). Lean spends no memory on it.
+ */
+export function preciseSendTimes(profile: HeapProfile): boolean {
+  return profile === 'fast';
+}
+
 /** Lean runs under way in this process (runs through the API may overlap). */
 let leanRuns = 0;
 
