@@ -12,11 +12,12 @@ import { parseScenario, readScenarioText, type ScenarioOverrides } from '../scen
 import { parseThreshold, type Threshold } from '../verify/thresholds.js';
 import type { HeapProfile } from '../services/heap.js';
 import { EXIT } from './exit-codes.js';
-import { duration, positiveNumber, stateOption, acksOption, heapOption } from './options.js';
+import { duration, positiveInt, positiveNumber, stateOption, acksOption, heapOption } from './options.js';
 import { paintFor, simulatedPayment, watchRun } from './watch-run.js';
 
 interface BenchFlags {
   rate?: number;
+  maxInFlight?: number;
   duration: string;
   warmup: string;
   findMax?: boolean;
@@ -43,6 +44,7 @@ export function benchCommand(): Command {
     .argument('<scenario>', 'scenario YAML file (its order shape, catalogue and payment rate are used)')
     .option('--rate <n>', `orders per second (the start rate with --find-max; default ${DEFAULT_BENCH_RATE})`, positiveNumber)
     .option('--duration <d>', 'how long to place orders (per step with --find-max)', duration, '30s')
+    .option('--max-in-flight <n>', 'drop (and count) an arrival that finds this many sagas in flight, as k6 drops iterations; default: never drop, send late', positiveInt)
     .option('--warmup <d>', 'orders intended in this first stretch count for outcomes but not latency (JIT and consumers warming up)', duration, '2s')
     .option('--find-max', 'step the rate up (×1.5), then bisect, until the SLO breaks or achieved < 95% of offered', false)
     .option('--slo <expr>', 'with --find-max, e.g. "p99<20ms" (any threshold expression)')
@@ -66,6 +68,7 @@ Examples:
   $ saga-sim bench scenarios/happy-path.yaml --find-max --slo "p99<50ms" --duration 10s
   $ saga-sim bench scenarios/happy-path.yaml --rate 3000 --state memory --acks single   # without durable state
   $ saga-sim bench scenarios/happy-path.yaml --rate 3000 --duration 6m --heap lean      # a soak run: RSS over time
+  $ saga-sim bench scenarios/happy-path.yaml --rate 8000 --max-in-flight 500            # overload: count drops, not a growing backlog
 
 Exit codes: 0 measured (and, with --find-max, some rate was sustained) · 1 the run broke an invariant
 or no rate was sustained · 2 usage or scenario error · 3 infrastructure error · 130 interrupted`,
@@ -88,6 +91,7 @@ async function benchAction(file: string, flags: BenchFlags): Promise<number> {
   if (flags.delivery) base.delivery = flags.delivery;
   if (flags.state) base.state = flags.state;
   if (flags.acks) base['jetstream.acks'] = flags.acks;
+  if (flags.maxInFlight) base['orders.maxInFlight'] = flags.maxInFlight;
   const scenarioAt = (rate: number) => parseScenario(text, file, { ...base, 'orders.rate': rate });
   const rate = flags.rate ?? DEFAULT_BENCH_RATE;
   const paint = paintFor(flags);

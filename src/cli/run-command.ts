@@ -19,6 +19,7 @@ export interface RunFlags {
   seed?: number;
   orders?: number;
   rate?: number;
+  maxInFlight?: number;
   duration?: string;
   successRate?: number;
   topology?: 'parallel' | 'sequential';
@@ -52,6 +53,7 @@ export function runCommand(): Command {
     .option('--orders <n>', 'override orders.count', positiveInt)
     .option('--rate <n>', 'override orders.rate (orders per second)', positiveNumber)
     .option('--duration <d>', 'override orders.duration (e.g. 30s)', duration)
+    .option('--max-in-flight <n>', 'override orders.maxInFlight: an arrival finding this many sagas in flight is dropped and counted (open-loop models)', positiveInt)
     .addOption(new Option('--success-rate <r>', 'override payment.successRate (0..1)').argParser(share).env('PAYMENT_SUCCESS_RATE'))
     .addOption(new Option('--topology <t>', 'override the topology').choices(['parallel', 'sequential']))
     .addOption(new Option('--delivery <d>', 'jetstream (durable, the default) or core (queue groups, at most once)').choices(['jetstream', 'core']))
@@ -99,6 +101,7 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
   if (flags.seed !== undefined) overrides.seed = flags.seed;
   if (flags.orders !== undefined) overrides['orders.count'] = flags.orders;
   if (flags.rate !== undefined) overrides['orders.rate'] = flags.rate;
+  if (flags.maxInFlight !== undefined) overrides['orders.maxInFlight'] = flags.maxInFlight;
   if (flags.duration !== undefined) overrides['orders.duration'] = flags.duration;
   if (flags.successRate !== undefined) overrides['payment.successRate'] = flags.successRate;
   if (flags.topology !== undefined) overrides.topology = flags.topology;

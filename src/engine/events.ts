@@ -24,6 +24,8 @@ export interface RunSnapshot {
   /** Sends more than 10 ms behind schedule, and the worst lag (ms). */
   lateSends: number;
   maxLagMs: number;
+  /** Arrivals dropped because orders.maxInFlight sagas were in flight. */
+  droppedSends: number;
   inFlight: number;
   confirmed: number;
   cancelled: number;

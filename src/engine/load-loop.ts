@@ -18,6 +18,10 @@ export interface LoadLimits {
   count: number;
   /** Stop once the schedule reaches this long after its start (pauses excluded). */
   durationMs?: number;
+  /** Open loop: an arrival finding this many sagas in flight is dropped (it still counts towards `count`). */
+  maxInFlight?: number;
+  /** The first this many orders are never dropped (scripted orders carry expectations). */
+  mustSend?: number;
 }
 
 interface LoopCallbacks {
@@ -30,6 +34,8 @@ interface LoopCallbacks {
   stopped(): boolean;
   /** Wakes the open loop for its next send (default: setTimeout, which may be a millisecond late). */
   timer?: WakeTimer;
+  /** Sagas sent and not yet finished; read only with `maxInFlight`. */
+  inFlight?(): number;
 }
 
 export interface LoadStats {
@@ -41,6 +47,8 @@ export interface LoadStats {
   late: number;
   /** Largest lag behind schedule seen, in ms. */
   maxLagMs: number;
+  /** Arrivals not sent because `maxInFlight` sagas were in flight. */
+  dropped: number;
 }
 
 export interface LoadLoop {
@@ -59,7 +67,7 @@ export interface LoadLoop {
 
 /** Shared bookkeeping of both loops: lateness, pause, completion. */
 function loopState(callbacks: LoopCallbacks) {
-  const stats: LoadStats = { sent: 0, rate: 0, paused: false, late: 0, maxLagMs: 0 };
+  const stats: LoadStats = { sent: 0, rate: 0, paused: false, late: 0, maxLagMs: 0, dropped: 0 };
   let finish: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (finish = resolve));
   return {
@@ -82,7 +90,8 @@ function loopState(callbacks: LoopCallbacks) {
 /**
  * Open loop: sends on the arrival process's schedule whether or not earlier sagas finished.
  * When it falls behind it sends every due order in one batch, keeping each order's intended time,
- * so latency measured from it stays honest. A pause is not counted as lateness: on resume the
+ * so latency measured from it stays honest. With `maxInFlight`, an arrival that finds the cap
+ * reached is dropped and counted instead. A pause is not counted as lateness: on resume the
  * schedule restarts from now.
  */
 export function startOpenLoop(arrivals: ArrivalProcess, limits: LoadLimits, callbacks: LoopCallbacks): LoadLoop {
@@ -109,7 +118,9 @@ export function startOpenLoop(arrivals: ArrivalProcess, limits: LoadLimits, call
   };
   // Summed gaps land a hair off exact multiples (900 × 3.333… ms is 2999.99999 ms), hence the epsilon.
   const exhausted = () =>
-    s.stats.sent >= limits.count || (limits.durationMs !== undefined && offset >= limits.durationMs - DURATION_EPSILON_MS);
+    s.stats.sent + s.stats.dropped >= limits.count || (limits.durationMs !== undefined && offset >= limits.durationMs - DURATION_EPSILON_MS);
+  const cap = limits.maxInFlight ?? Infinity;
+  const inFlight = callbacks.inFlight ?? (() => 0);
   const tick = () => {
     if (callbacks.stopped()) return end();
     if (s.stats.paused) return;
@@ -117,10 +128,15 @@ export function startOpenLoop(arrivals: ArrivalProcess, limits: LoadLimits, call
     const orders: PlaceOrder[] = [];
     const times: number[] = [];
     while (nextAt() <= t && !exhausted()) {
-      orders.push(callbacks.next(s.stats.sent + orders.length + 1));
-      times.push(nextAt());
+      // Dropped arrivals take no sequence number, so the orders sent stay numbered 1..sent.
+      const seq = s.stats.sent + orders.length + 1;
+      if (seq > (limits.mustSend ?? 0) && inFlight() + orders.length >= cap) s.stats.dropped++;
+      else {
+        orders.push(callbacks.next(seq));
+        times.push(nextAt());
+      }
       offset += arrivals.gap(offset, scale);
-      if (orders.length + s.stats.sent >= limits.count) break;
+      if (orders.length + s.stats.sent + s.stats.dropped >= limits.count) break;
     }
     if (orders.length > 0) s.place(orders, times, t);
     s.stats.rate = arrivals.rateAt(offset) * scale;

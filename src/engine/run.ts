@@ -254,6 +254,7 @@ export class RunEngine {
             paused: load?.paused ?? false,
             lateSends: load?.late ?? 0,
             maxLagMs: load?.maxLagMs ?? 0,
+            droppedSends: load?.dropped ?? 0,
             inFlight: sent - finished,
             ...outcomes.counts,
             cancelledByReason: { ...outcomes.reasons },
@@ -294,6 +295,7 @@ export class RunEngine {
       const callbacks = {
         startAt: loadStart,
         timer,
+        inFlight: () => sent - outcomes.finished.size,
         next: source.next,
         stopped: () => this.loadStopped || abort.signal.aborted,
         place: (orders: PlaceOrder[], intendedAt: number[], sentAt: number) => {
@@ -305,7 +307,7 @@ export class RunEngine {
           sent += orders.length;
         },
       };
-      const limits = { count: plan.count, durationMs: plan.durationMs };
+      const limits = { count: plan.count, durationMs: plan.durationMs, maxInFlight: plan.kind === 'open' ? plan.maxInFlight : undefined, mustSend: keep.size };
       this.load =
         plan.kind === 'open'
           ? startOpenLoop(plan.arrivals, limits, callbacks)

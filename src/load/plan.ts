@@ -3,15 +3,16 @@ import { arrivals, totalDurationMs, type ArrivalProcess } from './arrivals.js';
 
 /** How a run places its orders: which loop, and when it stops. */
 export type LoadPlan =
-  | { kind: 'open'; arrivals: ArrivalProcess; count: number; durationMs?: number; planned: number }
+  | { kind: 'open'; arrivals: ArrivalProcess; count: number; durationMs?: number; planned: number; maxInFlight?: number }
   | { kind: 'closed'; concurrency: number; thinkMs: number; count: number; durationMs?: number; planned: number };
 
 /**
- * The scenario's load model with its limits. Scripted orders count towards `count`. A ramp with
- * neither count nor duration runs for its stages' total time.
+ * The scenario's load model with its limits. Scripted orders count towards `count`, and so do
+ * dropped arrivals (count is what the model offers). A ramp with neither count nor duration runs
+ * for its stages' total time.
  */
 export function loadPlan(scenario: Scenario, scriptCount: number): LoadPlan {
-  const { count, duration, rate } = scenario.orders;
+  const { count, duration, rate, maxInFlight } = scenario.orders;
   const load = scenario.load;
   const durationMs = duration ?? (load.model === 'ramping' && count === undefined ? totalDurationMs(stagesOf(load)) : undefined);
   const limit = count !== undefined ? scriptCount + count : durationMs !== undefined ? Infinity : scriptCount;
@@ -22,14 +23,14 @@ export function loadPlan(scenario: Scenario, scriptCount: number): LoadPlan {
     case 'ramping': {
       const process = arrivals({ model: 'ramping', startRate: load.startRate, stages: stagesOf(load) }, scenario.seed);
       const meanRate = meanRampRate(load.startRate, stagesOf(load));
-      return { kind: 'open', arrivals: process, count: limit, durationMs, planned: estimate(meanRate) };
+      return { kind: 'open', arrivals: process, count: limit, durationMs, planned: estimate(meanRate), maxInFlight };
     }
     case 'burst':
-      return { kind: 'open', arrivals: arrivals({ model: 'burst', size: load.size, everyMs: load.every }, scenario.seed), count: limit, durationMs, planned: estimate((load.size * 1000) / load.every) };
+      return { kind: 'open', arrivals: arrivals({ model: 'burst', size: load.size, everyMs: load.every }, scenario.seed), count: limit, durationMs, planned: estimate((load.size * 1000) / load.every), maxInFlight };
     case 'poisson':
-      return { kind: 'open', arrivals: arrivals({ model: 'poisson', rate }, scenario.seed), count: limit, durationMs, planned: estimate(rate) };
+      return { kind: 'open', arrivals: arrivals({ model: 'poisson', rate }, scenario.seed), count: limit, durationMs, planned: estimate(rate), maxInFlight };
     case 'constant':
-      return { kind: 'open', arrivals: arrivals({ model: 'constant', rate }, scenario.seed), count: limit, durationMs, planned: estimate(rate) };
+      return { kind: 'open', arrivals: arrivals({ model: 'constant', rate }, scenario.seed), count: limit, durationMs, planned: estimate(rate), maxInFlight };
   }
 }
 

@@ -4,7 +4,30 @@ import type { Report } from './report.js';
 
 const ladder = (base: number) => ({ p50: base, p90: base, p99: base, p999: base, p9999: base, max: base, mean: base, count: 1 });
 
+const reportWith = (load: Report['load']) =>
+  ({
+    scenario: { name: 'x' },
+    delivery: 'jetstream',
+    state: 'kv',
+    topology: 'parallel',
+    broker: { version: '2.9.10' },
+    throughput: { sagasPerSecond: 1 },
+    orders: { total: 1, pending: 0 },
+    invariants: [],
+    load,
+    latency: { warmupMs: 0, ms: ladder(1), uncorrectedMs: ladder(1) },
+    process: { cpuSeconds: 1, maxRssMb: 1 },
+    durationSeconds: 1,
+  }) as unknown as Report;
+
 describe('renderBench', () => {
+  it('states dropped sends, and the cap that dropped them', () => {
+    const capped = renderBench(reportWith({ lateSends: 2, maxLagMs: 11, droppedSends: 40, maxInFlight: 100 }), 1);
+    expect(capped).toContain('late sends   2 (max lag 11 ms) · dropped 40 (at 100 in flight)');
+    const uncapped = renderBench(reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null }), 1);
+    expect(uncapped).toMatch(/· dropped 0$/m);
+  });
+
   it('keeps latency columns apart when values reach tens of seconds', () => {
     const report = {
       scenario: { name: 'x' },
@@ -15,7 +38,7 @@ describe('renderBench', () => {
       throughput: { sagasPerSecond: 1 },
       orders: { total: 1, pending: 0 },
       invariants: [],
-      load: { lateSends: 0, maxLagMs: 0 },
+      load: { lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null },
       latency: { warmupMs: 0, ms: ladder(12_345.678), uncorrectedMs: ladder(1.5) },
       process: { cpuSeconds: 1, maxRssMb: 1 },
       durationSeconds: 1,

@@ -20,7 +20,7 @@ export function renderBench(report: Report, rate: number): string {
   return [
     `bench: ${report.scenario.name} at ${rate}/s · ${report.delivery} · ${report.state} state · ${report.topology} · nats-server ${report.broker.version}`,
     `achieved     ${report.throughput.sagasPerSecond} sagas/s (offered ${rate}/s) · ${report.orders.total} orders · ${report.orders.pending} pending · invariants ${report.invariants.every((i) => i.passed) ? 'pass' : 'FAIL'}`,
-    `late sends   ${report.load.lateSends} (max lag ${n(report.load.maxLagMs)} ms)`,
+    `late sends   ${report.load.lateSends} (max lag ${n(report.load.maxLagMs)} ms) · dropped ${report.load.droppedSends}${report.load.maxInFlight === null ? '' : ` (at ${report.load.maxInFlight} in flight)`}`,
     `${'latency ms'.padEnd(12)}${LADDER.map((h) => h.padStart(CELL)).join('')}   (orders intended in the first ${report.latency.warmupMs} ms are warm-up, not counted)`,
     ladderRow('corrected', report.latency.ms),
     ladderRow('uncorrected', report.latency.uncorrectedMs),

@@ -32,7 +32,7 @@ export interface ReportParts {
   snapshots: ReadonlyMap<ServiceName, ServiceSnapshot>;
   services: Report['services'];
   thresholds: readonly Threshold[];
-  load: { late: number; maxLagMs: number };
+  load: { late: number; maxLagMs: number; dropped: number };
   faults: Report['faults'];
   /** process.cpuUsage() when the run started. */
   cpuAtStart: NodeJS.CpuUsage;
@@ -85,7 +85,12 @@ export function buildReport(p: ReportParts): Report {
       hdr: { corrected: encodeHistogram(outcomes.corrected), uncorrected: encodeHistogram(outcomes.uncorrected) },
       warmupMs: p.warmupMs,
     },
-    load: { lateSends: p.load.late, maxLagMs: Math.round(p.load.maxLagMs * 1000) / 1000 },
+    load: {
+      lateSends: p.load.late,
+      maxLagMs: Math.round(p.load.maxLagMs * 1000) / 1000,
+      droppedSends: p.load.dropped,
+      maxInFlight: scenario.orders.maxInFlight ?? null,
+    },
     faults: p.faults,
     process: {
       cpuSeconds: round((({ user, system }) => (user + system) / 1e6)(process.cpuUsage(p.cpuAtStart)), 2),

@@ -37,7 +37,7 @@ export function plainProgress(write: (line: string) => void, intervalMs = DEFAUL
         write(
           `[${(s.elapsedMs / 1000).toFixed(1).padStart(6)}s] ${s.phase.padEnd(9)} sent ${s.sent}${total} · in flight ${s.inFlight} · ` +
             `confirmed ${s.confirmed} · cancelled ${s.cancelled} · failed ${s.failed} · ${Math.round(rate)} sagas/s · ` +
-            `late ${s.lateSends}${s.paused ? ' · PAUSED' : ''} · ${latencyLine(s.latency.corrected)}`,
+            `late ${s.lateSends}${s.droppedSends > 0 ? ` · dropped ${s.droppedSends}` : ''}${s.paused ? ' · PAUSED' : ''} · ${latencyLine(s.latency.corrected)}`,
         );
         return;
       }

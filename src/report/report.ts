@@ -68,8 +68,11 @@ export interface Report {
     | { kind: 'latency'; service: string; distribution: Distribution }
     | { kind: 'slow'; service: string; atMs: number; forMs: number; appliedAtMs: number }
   )[];
-  /** The load generator: sends more than 10 ms behind schedule, and the worst lag. */
-  load: { lateSends: number; maxLagMs: number };
+  /**
+   * The load generator: sends more than 10 ms behind schedule, and the worst lag; arrivals dropped
+   * because `maxInFlight` sagas were in flight (null: no cap, and nothing is ever dropped).
+   */
+  load: { lateSends: number; maxLagMs: number; droppedSends: number; maxInFlight: number | null };
   throughput: { sagasPerSecond: number; offeredPerSecond: number };
   events: {
     /** Messages per subject on the event stream, duplicates included. */

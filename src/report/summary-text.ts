@@ -75,7 +75,7 @@ export function renderSummary(report: Report, paint: Paint = NO_PAINT, reportPat
     `latency      ${latencyLine(report.latency.ms)}  (from intended send)`,
     `             ${latencyLine(report.latency.uncorrectedMs)}  (uncorrected)`,
     `throughput   ${report.throughput.sagasPerSecond} sagas/s (offered ${report.throughput.offeredPerSecond}/s) · ${report.durationSeconds}s`,
-    `dead letters ${report.events.deadLetters}${report.events.exhausted > 0 ? ` (${report.events.exhausted} after max_deliver)` : ''}${report.events.lostCreated > 0 ? ` · lost in transit ${report.events.lostCreated} orders` : ''} · late sends ${report.load.lateSends} · cpu ${report.process.cpuSeconds}s · max rss ${report.process.maxRssMb} MB${report.process.heap === 'lean' ? ' (lean heap)' : ''}`,
+    `dead letters ${report.events.deadLetters}${report.events.exhausted > 0 ? ` (${report.events.exhausted} after max_deliver)` : ''}${report.events.lostCreated > 0 ? ` · lost in transit ${report.events.lostCreated} orders` : ''} · late sends ${report.load.lateSends}${report.load.droppedSends > 0 ? ` · dropped ${report.load.droppedSends}` : ''} · cpu ${report.process.cpuSeconds}s · max rss ${report.process.maxRssMb} MB${report.process.heap === 'lean' ? ' (lean heap)' : ''}`,
     ...(report.faults.length > 0 ? [`faults       ${report.faults.map(faultText).join(' · ')}`] : []),
     'invariants',
     ...report.invariants.map((i) => `  ${mark(i.passed, paint)}  ${i.name}${i.passed ? '' : ` — ${i.details}`}`),

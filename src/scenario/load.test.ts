@@ -53,6 +53,14 @@ describe('scenario loading', () => {
     expect(errorOf(`${minimal}drainTimeout: soon\n`).message).toMatch(/:4: drainTimeout: expected a duration/);
   });
 
+  it('orders.maxInFlight caps the open loop; a closed loop is told to use its concurrency', () => {
+    expect(parseScenario(`${minimal}  maxInFlight: 50\n`, 'ok.yaml').orders.maxInFlight).toBe(50);
+    expect(errorOf(`${minimal}  maxInFlight: 0\n`).message).toMatch(/:4: orders\.maxInFlight: /);
+    expect(errorOf(`${minimal}  maxInFlight: 5\nload: { model: closed, concurrency: 4 }\n`).message).toMatch(
+      /orders\.maxInFlight: applies to the open-loop models; a closed loop caps sagas in flight with load\.concurrency/,
+    );
+  });
+
   it('reports YAML syntax errors with their line', () => {
     expect(errorOf('name: t\norders: [\n').message).toMatch(/^bad\.yaml:\d+: YAML syntax error/);
   });

@@ -161,6 +161,11 @@ export const ScenarioSchema = z.strictObject({
       rate: z.number().positive().default(DEFAULT_RATE),
       /** How long to place orders; with count, whichever ends first. */
       duration: Duration.optional(),
+      /**
+       * Open loop only: an arrival finding this many sagas in flight is dropped, not sent (k6's
+       * dropped iterations). Without it the open loop never drops: it sends late, and says so.
+       */
+      maxInFlight: z.number().int().positive().optional(),
     })
     .default({ rate: DEFAULT_RATE }),
   /** How orders arrive; default: constant at orders.rate. */
@@ -235,6 +240,9 @@ export const ScenarioSchema = z.strictObject({
   .superRefine((s, ctx) => {
     if (s.orders.count === undefined && s.orders.duration === undefined && s.script.length === 0 && s.load.model !== 'ramping') {
       ctx.addIssue({ code: 'custom', path: ['orders'], message: 'set orders.count, or orders.rate with orders.duration, or a script' });
+    }
+    if (s.orders.maxInFlight !== undefined && s.load.model === 'closed') {
+      ctx.addIssue({ code: 'custom', path: ['orders', 'maxInFlight'], message: 'applies to the open-loop models; a closed loop caps sagas in flight with load.concurrency' });
     }
     const seen = new Set<string>();
     s.script.forEach((order, i) => {

@@ -48,12 +48,12 @@ describe('dashboard view', () => {
     expect(frame).toContain('12:00:01.500  ✖ fault: payment worker crashed');
   });
 
-  it('shows pause, lateness and the help panel', () => {
-    let state = reduce(running(), { type: 'engine', event: { type: 'snapshot', snapshot: snapshot({ paused: true, lateSends: 12, maxLagMs: 40 }) } });
+  it('shows pause, lateness, dropped sends and the help panel', () => {
+    let state = reduce(running(), { type: 'engine', event: { type: 'snapshot', snapshot: snapshot({ paused: true, lateSends: 12, maxLagMs: 40, droppedSends: 7 }) } });
     state = reduce(state, { type: 'toggle-help' });
     const frame = render(<Dashboard state={state} width={100} height={50} />).lastFrame() ?? '';
     expect(frame).toContain('PAUSED');
-    expect(frame).toContain('late 12 (max lag 40.0ms)');
+    expect(frame).toContain('late 12 (max lag 40.0ms) · dropped 7');
     expect(frame).toContain('raise or lower the rate by 10%');
   });
 

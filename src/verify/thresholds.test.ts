@@ -8,6 +8,7 @@ const report = {
   events: { deadLetters: 0, duplicates: 3 },
   throughput: { sagasPerSecond: 1200 },
   compensations: { inventoryReleased: 25, paymentRefunded: 5 },
+  load: { lateSends: 0, maxLagMs: 1, droppedSends: 12, maxInFlight: 100 },
 } as unknown as Report;
 
 const passes = (expression: string) => evaluateThresholds([parseThreshold(expression)], report)[0]?.passed;
@@ -24,6 +25,8 @@ describe('thresholds', () => {
     ['duplicates != 0', true],
     ['throughput.sagasPerSecond > 1000', true],
     ['compensations.paymentRefunded < 5', false],
+    ['load.lateSends == 0', true],
+    ['load.droppedSends == 0', false],
   ])('%s → %s', (expression, expected) => expect(passes(expression)).toBe(expected));
 
   it.each([

@@ -43,6 +43,8 @@ export const METRICS: Readonly<Record<string, Metric>> = {
   deadLetters: { unit: 'count', read: (r) => r.events.deadLetters, help: 'dead-lettered messages' },
   duplicates: { unit: 'count', read: (r) => r.events.duplicates, help: 'duplicate deliveries' },
   lostCreated: { unit: 'count', read: (r) => r.events.lostCreated, help: 'orders whose order.created.v1 never crossed NATS' },
+  'load.lateSends': { unit: 'count', read: (r) => r.load.lateSends, help: 'sends more than 10 ms behind schedule' },
+  'load.droppedSends': { unit: 'count', read: (r) => r.load.droppedSends, help: 'arrivals dropped at orders.maxInFlight' },
   'throughput.sagasPerSecond': { unit: 'rate', read: (r) => r.throughput.sagasPerSecond, help: 'finished sagas per second' },
   ...Object.fromEntries(
     (['p50', 'p90', 'p99', 'p999', 'p9999', 'max', 'mean'] as const).flatMap((p) => [

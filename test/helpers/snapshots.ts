@@ -16,6 +16,7 @@ export function snapshot(overrides: Partial<RunSnapshot> = {}): RunSnapshot {
     paused: false,
     lateSends: 0,
     maxLagMs: 0.4,
+    droppedSends: 0,
     inFlight: 20,
     confirmed: 360,
     cancelled: 40,

@@ -56,6 +56,29 @@ describe('load models end to end', () => {
     expect(maxInFlight).toBeLessThanOrEqual(4);
   });
 
+  it('orders.maxInFlight: arrivals finding the cap are dropped and counted; what was sent is what crossed NATS', async () => {
+    const engine = new RunEngine({
+      scenario: scenario(
+        'name: capped\nseed: 37\norders: { count: 300, rate: 500, maxInFlight: 3 }\npayment: { successRate: 1 }\n' +
+          'faults:\n  - latency: { service: payment, distribution: 20ms }\n',
+      ),
+      snapshotIntervalMs: 20,
+    });
+    let maxInFlight = 0;
+    engine.subscribe((e) => {
+      if (e.type === 'snapshot') maxInFlight = Math.max(maxInFlight, e.snapshot.inFlight);
+    });
+    const report = await engine.run();
+    // Each saga takes 20 ms or more, so 3 in flight finish at most ~150/s of the 500/s offered.
+    expect(report.load.maxInFlight).toBe(3);
+    expect(report.load.droppedSends).toBeGreaterThan(100);
+    expect(report.orders.total + report.load.droppedSends).toBe(300);
+    expect(report.events.byType['order.created.v1']).toBe(report.orders.total);
+    expect(report.orders.pending).toBe(0);
+    expect(maxInFlight).toBeLessThanOrEqual(3);
+    expect(report.passed).toBe(true);
+  });
+
   it('ramping and poisson runs place about the orders their rate integrates to', async () => {
     const ramp = await new RunEngine({
       scenario: scenario('name: ramp\nseed: 35\nload: { model: ramping, startRate: 0, stages: [{ duration: 2s, target: 200 }, { duration: 2s, target: 200 }] }\n'),

@@ -10,7 +10,7 @@ export function LoadPanel({ s }: { s: RunSnapshot }) {
       <Text wrap="truncate">
         {`target ${count(s.targetRate)}/s · sent ${count(s.sendRate)}/s · in flight ${count(s.inFlight)} · `}
         <Text color={behind ? 'yellow' : undefined}>{`late ${count(s.lateSends)} (max lag ${ms(s.maxLagMs)})`}</Text>
-        {' · dropped 0'}
+        <Text color={s.droppedSends > 0 ? 'yellow' : undefined}>{` · dropped ${count(s.droppedSends)}`}</Text>
         {s.paused ? <Text color="yellow" bold>{'  ⏸ PAUSED (p resumes)'}</Text> : null}
       </Text>
     </Box>
