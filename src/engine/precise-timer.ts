@@ -5,11 +5,11 @@ import { now } from './clock.js';
  * A one-shot wake-up at an epoch-ms time, to about a tenth of a millisecond, without spinning.
  *
  * Why not setTimeout: libuv keeps timers in whole milliseconds of a loop time read at the start of
- * each turn, so a timeout of 9.5 ms fires anywhere from 9 to 11 ms later. The open loop's sends
- * then lag their intended times by ~0.85 ms at the median, which corrected latency (rightly) counts:
- * at 100 orders/s that was more than the whole saga took on core NATS. Spinning on setImmediate
- * is exact but keeps a core busy. Here a small thread sleeps on a futex with a fractional timeout
- * (`Atomics.wait`) and posts a message at the due time: ~0.1 ms late, at no cost while it sleeps.
+ * each turn, so a timeout of 9.5 ms fires anywhere from 9 to 11 ms later, often early. The open
+ * loop's sends then lagged their intended times by 0.4 ms at the median (bench/wake-timer.mjs),
+ * which corrected latency rightly counts: a third of a core-NATS saga at 100 orders/s. Spinning on
+ * setImmediate is exact but keeps a core busy. Here a small thread sleeps on a futex with a
+ * fractional timeout (`Atomics.wait`) and posts at the due time: ~0.1 ms late, idle while it sleeps.
  */
 export interface WakeTimer {
   /** Resolves once the timer can keep time (the thread has started: ~20–30 ms). */

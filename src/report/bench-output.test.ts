@@ -29,20 +29,9 @@ describe('renderBench', () => {
   });
 
   it('keeps latency columns apart when values reach tens of seconds', () => {
-    const report = {
-      scenario: { name: 'x' },
-      delivery: 'jetstream',
-      state: 'kv',
-      topology: 'parallel',
-      broker: { version: '2.9.10' },
-      throughput: { sagasPerSecond: 1 },
-      orders: { total: 1, pending: 0 },
-      invariants: [],
-      load: { lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null },
-      latency: { warmupMs: 0, ms: ladder(12_345.678), uncorrectedMs: ladder(1.5) },
-      process: { cpuSeconds: 1, maxRssMb: 1 },
-      durationSeconds: 1,
-    } as unknown as Report;
+    const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null });
+    report.latency.ms = ladder(12_345.678);
+    report.latency.uncorrectedMs = ladder(1.5);
     const lines = renderBench(report, 1).split('\n');
     const corrected = lines.find((l) => l.startsWith('corrected'))?.trim().split(/\s+/);
     expect(corrected).toEqual(['corrected', ...Array(6).fill('12345.678')]);
