@@ -119,8 +119,10 @@ export function startOpenLoop(arrivals: ArrivalProcess, limits: LoadLimits, call
   // Summed gaps land a hair off exact multiples (900 × 3.333… ms is 2999.99999 ms), hence the epsilon.
   const exhausted = () =>
     s.stats.sent + s.stats.dropped >= limits.count || (limits.durationMs !== undefined && offset >= limits.durationMs - DURATION_EPSILON_MS);
-  const cap = limits.maxInFlight ?? Infinity;
+  // Read only with a cap: without one, nothing is ever dropped.
+  const { maxInFlight } = limits;
   const inFlight = callbacks.inFlight ?? (() => 0);
+  const full = (batched: number) => maxInFlight !== undefined && inFlight() + batched >= maxInFlight;
   const tick = () => {
     if (callbacks.stopped()) return end();
     if (s.stats.paused) return;
@@ -130,7 +132,7 @@ export function startOpenLoop(arrivals: ArrivalProcess, limits: LoadLimits, call
     while (nextAt() <= t && !exhausted()) {
       // Dropped arrivals take no sequence number, so the orders sent stay numbered 1..sent.
       const seq = s.stats.sent + orders.length + 1;
-      if (seq > (limits.mustSend ?? 0) && inFlight() + orders.length >= cap) s.stats.dropped++;
+      if (seq > (limits.mustSend ?? 0) && full(orders.length)) s.stats.dropped++;
       else {
         orders.push(callbacks.next(seq));
         times.push(nextAt());

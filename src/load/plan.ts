@@ -17,20 +17,18 @@ export function loadPlan(scenario: Scenario, scriptCount: number): LoadPlan {
   const durationMs = duration ?? (load.model === 'ramping' && count === undefined ? totalDurationMs(stagesOf(load)) : undefined);
   const limit = count !== undefined ? scriptCount + count : durationMs !== undefined ? Infinity : scriptCount;
   const estimate = (meanRate: number) => (Number.isFinite(limit) ? limit : scriptCount + Math.round(((durationMs ?? 0) / 1000) * meanRate));
+  const open = (process: ArrivalProcess, meanRate: number): LoadPlan => ({ kind: 'open', arrivals: process, count: limit, durationMs, planned: estimate(meanRate), maxInFlight });
   switch (load.model) {
     case 'closed':
       return { kind: 'closed', concurrency: load.concurrency, thinkMs: load.thinkTime, count: limit, durationMs, planned: estimate(rate) };
-    case 'ramping': {
-      const process = arrivals({ model: 'ramping', startRate: load.startRate, stages: stagesOf(load) }, scenario.seed);
-      const meanRate = meanRampRate(load.startRate, stagesOf(load));
-      return { kind: 'open', arrivals: process, count: limit, durationMs, planned: estimate(meanRate), maxInFlight };
-    }
+    case 'ramping':
+      return open(arrivals({ model: 'ramping', startRate: load.startRate, stages: stagesOf(load) }, scenario.seed), meanRampRate(load.startRate, stagesOf(load)));
     case 'burst':
-      return { kind: 'open', arrivals: arrivals({ model: 'burst', size: load.size, everyMs: load.every }, scenario.seed), count: limit, durationMs, planned: estimate((load.size * 1000) / load.every), maxInFlight };
+      return open(arrivals({ model: 'burst', size: load.size, everyMs: load.every }, scenario.seed), (load.size * 1000) / load.every);
     case 'poisson':
-      return { kind: 'open', arrivals: arrivals({ model: 'poisson', rate }, scenario.seed), count: limit, durationMs, planned: estimate(rate), maxInFlight };
+      return open(arrivals({ model: 'poisson', rate }, scenario.seed), rate);
     case 'constant':
-      return { kind: 'open', arrivals: arrivals({ model: 'constant', rate }, scenario.seed), count: limit, durationMs, planned: estimate(rate), maxInFlight };
+      return open(arrivals({ model: 'constant', rate }, scenario.seed), rate);
   }
 }
 

@@ -39,17 +39,19 @@ describe('measurement', () => {
   }, 60_000);
 });
 
+/** Runs a scenario, noting the most sagas in flight any snapshot (every 20 ms) saw. */
+async function runWatchingInFlight(yaml: string) {
+  const engine = new RunEngine({ scenario: scenario(yaml), snapshotIntervalMs: 20 });
+  let maxInFlight = 0;
+  engine.subscribe((e) => {
+    if (e.type === 'snapshot') maxInFlight = Math.max(maxInFlight, e.snapshot.inFlight);
+  });
+  return { report: await engine.run(), maxInFlight };
+}
+
 describe('load models end to end', () => {
   it('closed loop: never more sagas in flight than the concurrency, and every order finishes', async () => {
-    const engine = new RunEngine({
-      scenario: scenario('name: closed\nseed: 34\norders: { count: 300 }\nload: { model: closed, concurrency: 4, thinkTime: 1ms }\n'),
-      snapshotIntervalMs: 20,
-    });
-    let maxInFlight = 0;
-    engine.subscribe((e) => {
-      if (e.type === 'snapshot') maxInFlight = Math.max(maxInFlight, e.snapshot.inFlight);
-    });
-    const report = await engine.run();
+    const { report, maxInFlight } = await runWatchingInFlight('name: closed\nseed: 34\norders: { count: 300 }\nload: { model: closed, concurrency: 4, thinkTime: 1ms }\n');
     expect(report.orders.total).toBe(300);
     expect(report.passed).toBe(true);
     expect(maxInFlight).toBeGreaterThan(0);
@@ -57,18 +59,10 @@ describe('load models end to end', () => {
   });
 
   it('orders.maxInFlight: arrivals finding the cap are dropped and counted; what was sent is what crossed NATS', async () => {
-    const engine = new RunEngine({
-      scenario: scenario(
-        'name: capped\nseed: 37\norders: { count: 300, rate: 500, maxInFlight: 3 }\npayment: { successRate: 1 }\n' +
-          'faults:\n  - latency: { service: payment, distribution: 20ms }\n',
-      ),
-      snapshotIntervalMs: 20,
-    });
-    let maxInFlight = 0;
-    engine.subscribe((e) => {
-      if (e.type === 'snapshot') maxInFlight = Math.max(maxInFlight, e.snapshot.inFlight);
-    });
-    const report = await engine.run();
+    const { report, maxInFlight } = await runWatchingInFlight(
+      'name: capped\nseed: 37\norders: { count: 300, rate: 500, maxInFlight: 3 }\npayment: { successRate: 1 }\n' +
+        'faults:\n  - latency: { service: payment, distribution: 20ms }\n',
+    );
     // Each saga takes 20 ms or more, so 3 in flight finish at most ~150/s of the 500/s offered.
     expect(report.load.maxInFlight).toBe(3);
     expect(report.load.droppedSends).toBeGreaterThan(100);
