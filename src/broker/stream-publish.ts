@@ -12,6 +12,8 @@ export class PublishRejectedError extends SagaSimError {
 interface PubAck {
   stream?: string;
   seq?: number;
+  /** The stream already held a message with this Nats-Msg-Id: nothing new was stored or delivered. */
+  duplicate?: boolean;
   error?: { code: number; err_code?: number; description?: string };
 }
 
@@ -20,9 +22,9 @@ const decoder = new TextDecoder();
 /**
  * A JetStream publish: resolves once the stream has stored the message (its PubAck), over the
  * shared reply subscription. `msgID` sets Nats-Msg-Id, so the stream drops a repeat within its
- * duplicate window; a repeat is acknowledged as stored. Resolves with the stream sequence.
+ * duplicate window; a repeat is acknowledged with the first one's sequence and `duplicate`.
  */
-export async function publishToStream(mux: ReplyMux, subject: string, data: Uint8Array, options: { msgID?: string; headers?: MsgHdrs } = {}): Promise<number> {
+export async function publishToStream(mux: ReplyMux, subject: string, data: Uint8Array, options: { msgID?: string; headers?: MsgHdrs } = {}): Promise<Stored> {
   let headers = options.headers;
   if (options.msgID !== undefined) {
     headers ??= newHeaders();
@@ -41,5 +43,11 @@ export async function publishToStream(mux: ReplyMux, subject: string, data: Uint
     throw error;
   }
   if (!ack.stream || typeof ack.seq !== 'number') throw new PublishRejectedError(`publish to ${subject}: the reply is not a JetStream PubAck`);
-  return ack.seq;
+  return { seq: ack.seq, duplicate: ack.duplicate === true };
+}
+
+/** Where the stream holds a published message, and whether this publish was a repeat it dropped. */
+export interface Stored {
+  seq: number;
+  duplicate: boolean;
 }

@@ -3,6 +3,7 @@ import type { MsgHdrs, NatsConnection, Subscription } from '@nats-io/transport-n
 import { ReplyMux } from '../broker/reply-mux.js';
 import { publishToStream } from '../broker/stream-publish.js';
 import { EVENTS_STREAM } from '../broker/streams.js';
+import { limiter, withSlot } from './limiter.js';
 import type { EventType } from '../events/subjects.js';
 import type { Send } from './publisher.js';
 
@@ -27,8 +28,28 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-/** How long a pull request waits on the server before the client renews it. */
-export const PULL_EXPIRES_MS = 5000;
+/**
+ * How long a pull request waits on the server before the client renews it. Long, because a
+ * renewal can be lost: on nats-server 2.9, under CPU starvation, about one busy consumer's pull in
+ * fifty sent just after a 408 (expired) went unserved until the client's heartbeat check renewed
+ * it (BENCHMARKS.md, sixth session). Fewer expiries, fewer chances.
+ */
+export const PULL_EXPIRES_MS = 30_000;
+
+/**
+ * The server heartbeats an idle pull this often; after two missed the client renews its pulls.
+ * That bounds a lost pull, or one that vanished with a restarted server, at about two seconds
+ * (the client's default, half of `expires`, would allow 30).
+ */
+export const PULL_HEARTBEAT_MS = 1000;
+
+/**
+ * Stream publishes a worker has awaiting their PubAck at once; the rest wait in line, placed orders
+ * behind the events of sagas under way. Unbounded, an order worker offered three times what the
+ * broker takes had tens of thousands of publishes out: PubAcks came after the reply timeout, 70,000
+ * retries followed, sagas timed out, and the run collapsed to a few hundred sagas a second.
+ */
+export const MAX_PUBLISHES_IN_FLIGHT = 256;
 
 /**
  * The service's durable consumers, explicit ack; publishes wait for the PubAck and carry a
@@ -38,22 +59,28 @@ export function jetstreamTransport(nc: NatsConnection, consumers: readonly strin
   const js = jetstream(nc);
   const mux = new ReplyMux(nc);
   const iterators: ConsumerMessages[] = [];
+  const slots = limiter(MAX_PUBLISHES_IN_FLIGHT);
   return {
-    send: async (subject, data, msgID) => {
-      await publishToStream(mux, subject, data, { msgID });
-    },
-    sendWithHeaders: async (subject, data, headers) => {
-      await publishToStream(mux, subject, data, { headers });
-    },
+    send: (subject, data, msgID, deferred) =>
+      withSlot(slots, async () => !(await publishToStream(mux, subject, data, { msgID })).duplicate, deferred),
+    sendWithHeaders: (subject, data, headers) =>
+      withSlot(slots, async () => {
+        await publishToStream(mux, subject, data, { headers });
+      }),
     async start(onMessage) {
-      for (const name of consumers) {
-        const consumer = await js.consumers.get(EVENTS_STREAM, name);
+      // Every lookup (a request) before any consume: a failed one leaves nothing started, so the
+      // worker can retry start while the broker restarts.
+      const found = await Promise.all(consumers.map((name) => js.consumers.get(EVENTS_STREAM, name)));
+      for (const consumer of found) {
         const deliver = delivery(doubleAck ? mux : undefined, onAckFailure);
         const iterator = await consumer.consume({
           max_messages: 1024,
-          // A pull lives on the server: if the server restarts, the client notices only when the pull
-          // expires (30 s by default). 5 s bounds the stall after a broker restart at a few idle pulls.
           expires: PULL_EXPIRES_MS,
+          idle_heartbeat: PULL_HEARTBEAT_MS,
+          // On missed heartbeats, renew the pull at once. Without bind the client first asks for the
+          // consumer's info, and if that request times out (a saturated worker) it waits a whole
+          // `expires`, 30 s, before it tries again, taking nothing meanwhile.
+          bind: true,
           // A callback, not the async iterator: every message of a socket read is handled in one
           // synchronous pass, so their acks and publishes leave in one socket write instead of one
           // write each (the iterator's microtask per message let the client flush between them).
@@ -102,6 +129,7 @@ export function coreTransport(nc: NatsConnection, service: string, subjects: rea
   return {
     send: async (subject, data) => {
       nc.publish(subject, data);
+      return true;
     },
     sendWithHeaders: async (subject, data, headers) => {
       nc.publish(subject, data, { headers });
@@ -115,7 +143,13 @@ export function coreTransport(nc: NatsConnection, service: string, subjects: rea
           }),
         );
       }
-      await nc.flush();
+      try {
+        await nc.flush();
+      } catch (error) {
+        // Nothing half started: a retried start subscribes afresh.
+        for (const s of subscriptions.splice(0)) s.unsubscribe();
+        throw error;
+      }
     },
     close: async () => {
       for (const s of subscriptions) s.unsubscribe();

@@ -11,7 +11,8 @@ import { decodeEvent } from '../events/codec.js';
 import { deadLetterSubject } from '../events/subjects.js';
 import { createService } from './create-service.js';
 import { emptyStats, unreachable, WorkerConfigSchema, type FromWorker, type ToWorker } from './protocol.js';
-import { createPublisher } from './publisher.js';
+import { createPublisher, type Publish } from './publisher.js';
+import { withRetries } from './retry.js';
 import { SERVICE_NAMES, type Handled } from './service.js';
 import { StateConflictError } from './state/kv-store.js';
 import type { PlaceOrder } from './order/logic.js';
@@ -70,9 +71,9 @@ const MAX_DEAD_LETTER_BODY = 512 * 1024;
 async function main(): Promise<void> {
   const config = WorkerConfigSchema.parse(workerData);
   const stats = emptyStats();
-  const nc = await connectBroker(config.natsUrl, `saga-sim-${config.service}`);
+  const nc = await startStep('connecting', () => connectBroker(config.natsUrl, `saga-sim-${config.service}`));
   // Loads what a previous worker of this service stored, so a restart resumes where it stopped.
-  const service = await createService(config, nc, stats);
+  const service = await startStep('loading its state', () => createService(config, nc, stats));
   const accepts = new Set<string>(service.consumes);
   // Sagas whose records were checked and dropped: anything more about them is a late copy.
   const settled = new OrderFlags();
@@ -84,7 +85,10 @@ async function main(): Promise<void> {
       : jetstreamTransport(nc, config.consumers, config.jetstream.acks === 'double', () => stats.ackFailures++);
   // Seeded per service, so a seed reproduces which messages the faults hit (up to timing).
   const faultRandom = mulberry32(config.payment.seed * 31 + SERVICE_NAMES.indexOf(config.service));
-  const publish = createPublisher(transport.send, stats, { duplicateShare: config.duplicateShare, random: faultRandom });
+  const faults = { duplicateShare: config.duplicateShare, random: faultRandom };
+  const publish = createPublisher(transport.send, stats, faults);
+  // A placed order is new work: under overload its event waits behind those of sagas under way.
+  const publishNew = createPublisher(transport.send, stats, faults, true);
 
   const deadLetter = async (m: Delivery, reason: string) => {
     stats.deadLetters++;
@@ -138,9 +142,9 @@ async function main(): Promise<void> {
    * Publishes what a command or a timeout produced once it is stored. On a revision conflict the
    * record has been reloaded: `again` redoes the work on it (a timeout simply fires on a later tick).
    */
-  const publishAfter = (handled: Handled, what: string, again?: () => void) => {
+  const publishAfter = (handled: Handled, what: string, again?: () => void, via: Publish = publish) => {
     if (handled.emit.length === 0 && !handled.saved) return;
-    const go = () => publish(handled.emit).catch(fatal(`cannot publish ${what}`));
+    const go = () => via(handled.emit).catch(fatal(`cannot publish ${what}`));
     if (!handled.saved) return void go();
     handled.saved.then(go, (error: Error) => {
       if (!(error instanceof StateConflictError)) return fatal(`cannot store ${what}`)(error);
@@ -162,7 +166,7 @@ async function main(): Promise<void> {
       case 'place-orders': {
         const place = (cmd: PlaceOrder, attempt = 1) => {
           const handled = service.place?.(cmd, Date.now());
-          if (handled) publishAfter(handled, `order ${cmd.orderId}`, attempt < 3 ? () => place(cmd, attempt + 1) : undefined);
+          if (handled) publishAfter(handled, `order ${cmd.orderId}`, attempt < 3 ? () => place(cmd, attempt + 1) : undefined, publishNew);
         };
         for (const cmd of msg.orders) place(cmd);
         return;
@@ -203,14 +207,28 @@ async function main(): Promise<void> {
   const paused = pausable(onMessage);
   // A throw here is a bug in a service, not bad input (that is dead-lettered): the run must stop
   // loudly rather than lose the consumer, which the client would close silently.
-  await transport.start((m) => {
-    try {
-      paused.receive(m);
-    } catch (error) {
-      fatal(`${config.service} failed on ${m.subject}`)(error as Error);
-    }
-  });
+  await startStep('starting its consumers', () =>
+    transport.start((m) => {
+      try {
+        paused.receive(m);
+      } catch (error) {
+        fatal(`${config.service} failed on ${m.subject}`)(error as Error);
+      }
+    }),
+  );
   send({ type: 'ready' });
+}
+
+/**
+ * A worker restarted by a crash fault can start while the broker is down (a kill in the same run):
+ * each start-up step is retried like a broker write, about 10 s, before the worker gives up naming it.
+ */
+async function startStep<T>(what: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await withRetries(step);
+  } catch (error) {
+    throw new Error(`failed ${what}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 main().catch((error: Error) => send({ type: 'fatal', message: error.message }));

@@ -11,8 +11,8 @@ describe('raw broker baseline', () => {
       const b = await measureBaseline(server.url, 0.5);
       expect(b.coreMsgsPerSecond).toBeGreaterThan(1000);
       expect(b.jetstreamPublishesPerSecond).toBeGreaterThan(100);
-      // Core delivery without persistence is always the faster of the two.
-      expect(b.coreMsgsPerSecond).toBeGreaterThan(b.jetstreamPublishesPerSecond);
+      // Not compared with each other: in half a second beside other test files, both are bound by
+      // round trips (a flush per thousand, a window of 256), and either can come out ahead.
       const nc = await connect({ servers: server.url });
       const names: string[] = [];
       for await (const name of (await jetstreamManager(nc)).streams.names()) names.push(name);

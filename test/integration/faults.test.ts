@@ -55,9 +55,25 @@ describe('faults and delivery guarantees', () => {
     }
   }, 150_000);
 
-  it('core delivery with the same crash: the losses show as timeouts, FAILED and compensated, and the invariants hold', async () => {
+  it('a worker restarted while the broker is down waits for the broker, and the run ends whole', async () => {
+    // The payment worker comes back at 1.3 s, while the broker is down from 1.2 s to about 2.7 s:
+    // its connection, state load and consumer lookups are retried rather than failing the run.
     const r = await run(
-      'name: core-crash\nseed: 8\ndelivery: core\norders: { count: 1500, rate: 500 }\nsaga: { timeout: 2s }\ndrainTimeout: 30s\n' +
+      'name: restart-during-outage\nseed: 12\norders: { count: 1500, rate: 500 }\ndrainTimeout: 60s\n' +
+        'faults:\n  - { crash: payment, at: 1s, restartAfter: 300ms }\n  - { broker: kill, at: 1200ms, restartAfter: 1500ms }\n',
+    );
+    expect(r.faults.map((f) => f.kind).sort()).toEqual(['broker-kill', 'crash']);
+    expect(terminal(r)).toBe(1500);
+    expect(r.orders.failed).toBe(0);
+    expectInvariantsPass(r);
+  }, 90_000);
+
+  it('core delivery with the same crash: the losses show as timeouts, FAILED and compensated, and the invariants hold', async () => {
+    // The saga timeout (8 s) outlasts the outage with its restart (1 s, plus 1-2 s to start a
+    // worker on a loaded machine): a compensation published while payment is down would be lost
+    // on core, a true violation, but not the one this test is about.
+    const r = await run(
+      'name: core-crash\nseed: 8\ndelivery: core\norders: { count: 1500, rate: 500 }\nsaga: { timeout: 8s }\ndrainTimeout: 30s\n' +
         'faults:\n  - { crash: payment, at: 1s, restartAfter: 1s }\n',
     );
     expect(r.faults).toMatchObject([{ kind: 'crash', service: 'payment' }]);
@@ -108,8 +124,27 @@ describe('faults and delivery guarantees', () => {
       'name: latency\nseed: 11\norders: { count: 300, rate: 150 }\nfaults:\n  - latency:\n      service: payment\n      distribution: normal(40ms, 5ms)\n',
     );
     expect(r.latency.steps.payment.p50).toBeGreaterThan(30);
-    expect(r.latency.steps.inventory.p50).toBeLessThan(30);
+    // Relative, not absolute: beside other test files both steps slow down, but only payment by ~40 ms.
+    expect(r.latency.steps.payment.p50 - r.latency.steps.inventory.p50).toBeGreaterThan(20);
     expect(r.faults).toEqual([{ kind: 'latency', service: 'payment', distribution: { kind: 'normal', mean: 40, sd: 5 } }]);
+    expectInvariantsPass(r);
+  }, 60_000);
+
+  it('copies re-emitted on redelivery, which the stream drops, are not counted as duplicates sent', async () => {
+    // A redelivered message re-emits its events and draws the duplicate fault again; JetStream
+    // drops a copy it already holds, so the services' count must stay close to what crossed NATS.
+    const r = await run(
+      'name: slow-dup\nseed: 12\norders: { count: 600, rate: 300 }\njetstream: { backoff: [500ms] }\ndrainTimeout: 30s\n' +
+        'faults:\n  - { slow: inventory, at: 300ms, for: 1500ms }\n  - duplicate: 0.5\n',
+    );
+    expect(r.services.inventory.redelivered).toBeGreaterThan(0);
+    const sent = sum(r, 'duplicatesSent');
+    expect(sent).toBeGreaterThan(0);
+    // Counting every re-emitted copy, the services claimed 2,747 against 1,601 seen (×1.72). Exact
+    // agreement is out of reach on a loaded machine: with a 500 ms ack wait, a redelivery can overlap
+    // the first handling, and a publish whose PubAck timed out may or may not have been stored, which
+    // no client can tell. Loaded CI runs differed by 1-5% (BENCHMARKS.md, sixth session).
+    expect(Math.abs(r.events.duplicates - sent)).toBeLessThanOrEqual(Math.ceil(sent * 0.15));
     expectInvariantsPass(r);
   }, 60_000);
 

@@ -17,9 +17,11 @@ describe('measurement', () => {
     expect(corrected.max).toBeGreaterThanOrEqual(950);
     expect(corrected.p99).toBeGreaterThanOrEqual(800);
     expect(corrected.p90).toBeGreaterThanOrEqual(300);
-    // Timed from when they actually got in, the same orders look fast: only the 50 that entered
-    // together after the stall queue a little (more on a loaded machine, so the bound is relative).
-    expect(uncorrected.p99).toBeLessThan(corrected.p99 / 3);
+    // Timed from when they actually got in, the same orders look fast: the wait before their send
+    // is gone. Only the sagas already in flight when the stall began wait it out, a handful, but
+    // more on a loaded machine, where every saga also takes longer: hence bounds on the difference.
+    expect(corrected.p90 - uncorrected.p90).toBeGreaterThanOrEqual(300);
+    expect(uncorrected.p99).toBeLessThan(corrected.p99);
   });
 
   it('latencies keep microsecond resolution (arrivals are not stamped in whole milliseconds)', async () => {

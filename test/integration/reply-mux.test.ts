@@ -24,10 +24,12 @@ const body = new TextEncoder().encode('{}');
 describe('publishes and requests over one reply subscription', () => {
   it('a publish resolves with its stream sequence once stored; a repeated message id is stored once', async () => {
     const mux = new ReplyMux(nc);
-    const seqs = await Promise.all(Array.from({ length: 200 }, (_, i) => publishToStream(mux, 'mux.a', body, { msgID: `a-${i}` })));
-    expect(new Set(seqs).size).toBe(200);
+    const stored = await Promise.all(Array.from({ length: 200 }, (_, i) => publishToStream(mux, 'mux.a', body, { msgID: `a-${i}` })));
+    expect(new Set(stored.map((s) => s.seq)).size).toBe(200);
+    expect(stored.some((s) => s.duplicate)).toBe(false);
+    // The repeat is acknowledged with the first one's sequence, and marked as dropped.
     const again = await publishToStream(mux, 'mux.a', body, { msgID: 'a-7' });
-    expect(again).toBe(seqs[7]);
+    expect(again).toEqual({ seq: stored[7]?.seq, duplicate: true });
     const info = await (await jetstreamManager(nc)).streams.info('MUX', { subjects_filter: 'mux.a' });
     expect(info.state.subjects?.['mux.a']).toBe(200);
     mux.close();
@@ -35,7 +37,7 @@ describe('publishes and requests over one reply subscription', () => {
 
   it('a stream refusing an expectation rejects with its error code; no stream is "no responders"', async () => {
     const mux = new ReplyMux(nc);
-    const first = await publishToStream(mux, 'mux.kv', body);
+    const { seq: first } = await publishToStream(mux, 'mux.kv', body);
     const expect1 = headers();
     expect1.set('Nats-Expected-Last-Subject-Sequence', String(first - 1));
     const conflict = await publishToStream(mux, 'mux.kv', body, { headers: expect1 }).catch((e: unknown) => e);
@@ -43,7 +45,7 @@ describe('publishes and requests over one reply subscription', () => {
     expect((conflict as PublishRejectedError).errCode).toBe(10071);
     const expect2 = headers();
     expect2.set('Nats-Expected-Last-Subject-Sequence', String(first));
-    expect(await publishToStream(mux, 'mux.kv', body, { headers: expect2 })).toBeGreaterThan(first);
+    expect((await publishToStream(mux, 'mux.kv', body, { headers: expect2 })).seq).toBeGreaterThan(first);
     await expect(publishToStream(mux, 'nowhere.at.all', body)).rejects.toThrow(ReplyError);
     mux.close();
   });

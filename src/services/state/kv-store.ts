@@ -3,6 +3,7 @@ import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { ReplyMux } from '../../broker/reply-mux.js';
 import { publishToStream } from '../../broker/stream-publish.js';
 import { SagaSimError } from '../../errors.js';
+import { limiter, withSlot } from '../limiter.js';
 import { withRetries } from '../retry.js';
 import type { RecordStore } from './record-store.js';
 
@@ -40,25 +41,6 @@ const encoder = new TextEncoder();
  */
 export const MAX_WRITES_IN_FLIGHT = 256;
 
-function limiter(max: number): { acquire(): Promise<void>; release(): void } {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return {
-    acquire() {
-      if (active < max) {
-        active++;
-        return Promise.resolve();
-      }
-      return new Promise((resolve) => waiting.push(resolve));
-    },
-    release() {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    },
-  };
-}
-
 /**
  * A RecordStore backed by a JetStream KV bucket. Reads come from a cache loaded from the bucket
  * at start, so a restarted worker carries on from what its predecessor stored. Every write is a
@@ -81,17 +63,10 @@ export async function openKvStore<R>(nc: NatsConnection, bucket: string, hooks: 
   const put = (key: string, data: Uint8Array, revision: number | undefined): Promise<number> => {
     const expect = headers();
     expect.set('Nats-Expected-Last-Subject-Sequence', String(revision ?? 0));
-    return publishToStream(mux, `$KV.${bucket}.${key}`, data, { headers: expect });
+    return publishToStream(mux, `$KV.${bucket}.${key}`, data, { headers: expect }).then((stored) => stored.seq);
   };
   const slots = limiter(MAX_WRITES_IN_FLIGHT);
-  const write = async (key: string, state: KeyState, epoch: number) => {
-    await slots.acquire();
-    try {
-      await writeNow(key, state, epoch);
-    } finally {
-      slots.release();
-    }
-  };
+  const write = (key: string, state: KeyState, epoch: number) => withSlot(slots, () => writeNow(key, state, epoch));
   const writeNow = async (key: string, state: KeyState, epoch: number) => {
     if (state.epoch !== epoch) throw new StateConflictError(`${bucket}/${key} changed under this worker; the message will be redelivered`);
     state.dirty = false;
