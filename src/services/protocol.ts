@@ -90,8 +90,12 @@ export function emptyStats(): WorkerStats {
 export type ToWorker =
   | { type: 'place-orders'; orders: PlaceOrder[] }
   | { type: 'snapshot' }
-  /** These sagas have settled on NATS: report their records (a `settled` reply), then drop them. */
-  | { type: 'settle'; orderIds: string[] }
+  /**
+   * These sagas have settled on NATS: report their records (a `settled` reply with the same id),
+   * then drop them. A request a crash may have lost is sent again to the next worker, so a reply
+   * can come twice: the id tells which request it answers.
+   */
+  | { type: 'settle'; id: number; orderIds: string[] }
   /** Block the worker's thread this long: an injected stall. */
   | { type: 'stall'; ms: number }
   /** Take no messages for this long, the thread still running: a stalled consumer. */
@@ -103,7 +107,7 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'stats'; stats: WorkerStats }
   | { type: 'snapshot'; snapshot: ServiceSnapshot }
-  | { type: 'settled'; snapshot: ServiceSnapshot }
+  | { type: 'settled'; id: number; snapshot: ServiceSnapshot }
   | { type: 'fatal'; message: string }
   | { type: 'stopped'; stats: WorkerStats };
 

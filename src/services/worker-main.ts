@@ -176,7 +176,7 @@ async function main(): Promise<void> {
         return;
       case 'settle':
         for (const id of msg.orderIds) settled.add(id);
-        send({ type: 'settled', snapshot: service.release(msg.orderIds) });
+        send({ type: 'settled', id: msg.id, snapshot: service.release(msg.orderIds) });
         return;
       case 'stall': {
         // Deliberately blocks the event loop: no message is handled, acked or published meanwhile.

@@ -4,6 +4,7 @@ import { workerYoungGenerationMb } from './heap.js';
 import type { PlaceOrder } from './order/logic.js';
 import { emptyStats, unreachable, type FromWorker, type ToWorker, type WorkerConfig, type WorkerStats } from './protocol.js';
 import type { ServiceName, ServiceSnapshot } from './service.js';
+import { SettleRequests } from './settle-requests.js';
 import type { ServiceStatus } from '../engine/events.js';
 
 /** Default time a worker has to connect and bind its consumer. */
@@ -38,8 +39,8 @@ export class ServiceWorker {
   private stopping = false;
   /** While a crashed worker is down: messages wait here, as a client would queue its requests. */
   private down: ToWorker[] | undefined;
-  /** Settle requests not yet answered, oldest first: a crash loses them, so the next worker gets them again. */
-  private settling: string[][] = [];
+  /** Settle requests not yet answered: a crash may lose them, so the next worker gets them again. */
+  private readonly settles = new SettleRequests();
 
   /** `settledIds`: the sagas settled so far, which a restarted worker drops once it has loaded. */
   constructor(
@@ -61,7 +62,10 @@ export class ServiceWorker {
   private spawn(settled: string[] = []): Worker {
     const worker = spawnWorker({ ...this.config, settled });
     worker.on('message', (msg: FromWorker) => {
-      if (worker === this.worker) this.receive(msg);
+      // An answer to a settle request counts whichever worker gave it, even one killed since. Anything
+      // else from a killed worker is stale: its last stats would be counted twice.
+      if (msg.type === 'settled') this.settles.answer(msg.id, msg.snapshot);
+      else if (worker === this.worker && !this.down) this.receive(msg);
     });
     worker.on('error', (error) => {
       if (worker === this.worker) this.crash(`crashed: ${error.message}`, error);
@@ -87,7 +91,7 @@ export class ServiceWorker {
    */
   async kill(): Promise<void> {
     if (this.down || this.stopping) return;
-    this.down = this.settling.map((orderIds): ToWorker => ({ type: 'settle', orderIds }));
+    this.down = [];
     this.status = 'restarting';
     this.previous = this.stats;
     this.current = emptyStats();
@@ -103,6 +107,7 @@ export class ServiceWorker {
     this.worker = this.spawn(this.settledIds());
     this.down = undefined;
     await this.ready(timeoutMs);
+    for (const { id, orderIds } of this.settles.unanswered()) this.worker.postMessage({ type: 'settle', id, orderIds } satisfies ToWorker);
     for (const msg of queued) this.worker.postMessage(msg);
   }
 
@@ -122,14 +127,12 @@ export class ServiceWorker {
    * Hands over the records of these settled sagas and has the worker drop them. Waits through a
    * crash fault's restart, so the timeout is long.
    */
-  async settle(orderIds: string[], timeoutMs = 120_000): Promise<ServiceSnapshot> {
-    const reply = this.next('settled', timeoutMs);
-    this.settling.push(orderIds);
-    this.send({ type: 'settle', orderIds });
-    const msg = await reply;
-    this.settling.shift();
-    if (msg.type !== 'settled') throw new Error('unexpected reply');
-    return msg.snapshot;
+  settle(orderIds: string[], timeoutMs = 120_000): Promise<ServiceSnapshot> {
+    if (this.crashed) return Promise.reject(this.crashed);
+    const { id, reply } = this.settles.add(orderIds, timeoutMs, () => new ServiceCrashedError(`${this.name} service: no settled within ${timeoutMs} ms`));
+    // While the worker is down, the restart sends every request still open.
+    if (!this.down) this.worker.postMessage({ type: 'settle', id, orderIds } satisfies ToWorker);
+    return reply;
   }
 
   /** Drains the worker's connection and ends the thread; terminates it if it does not stop in time. */
@@ -145,7 +148,7 @@ export class ServiceWorker {
     if (this.status !== 'crashed') this.status = 'stopped';
   }
 
-  private receive(msg: FromWorker): void {
+  private receive(msg: Exclude<FromWorker, { type: 'settled' }>): void {
     switch (msg.type) {
       case 'stats':
       case 'stopped':
@@ -158,7 +161,6 @@ export class ServiceWorker {
         this.status = 'running';
         break;
       case 'snapshot':
-      case 'settled':
         break;
       default:
         unreachable(msg);
@@ -192,6 +194,7 @@ export class ServiceWorker {
     this.status = 'crashed';
     this.crashed = new ServiceCrashedError(`${this.name} service ${message}`, { cause });
     for (const list of this.waiters.values()) for (const waiter of list.splice(0)) waiter.reject(this.crashed);
+    this.settles.failAll(this.crashed);
     this.onCrash(this.crashed);
   }
 }
