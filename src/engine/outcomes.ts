@@ -2,6 +2,7 @@ import type { CancelReason } from '../events/schema.js';
 import { OrderFlags } from '../load/order-flags.js';
 import type { EventType } from '../events/subjects.js';
 import { createHistogram, recordMs, summarize, type LatencySummary } from '../metrics/histogram.js';
+import { TrendRecorder, type LatencyTrend } from '../metrics/latency-trend.js';
 import type { TerminalSeen } from './observer.js';
 
 /** One event as the live event tail shows it. */
@@ -43,6 +44,7 @@ export class OutcomeTracker {
   readonly uncorrected = createHistogram();
   private readonly byOutcome = { confirmed: createHistogram(), cancelled: createHistogram() };
   private readonly steps = { payment: createHistogram(), inventory: createHistogram(), compensation: createHistogram() };
+  private readonly trendRecorder = new TrendRecorder();
   readonly counts = { confirmed: 0, cancelled: 0, failed: 0 };
   readonly reasons: Record<CancelReason, number> = { payment_failed: 0, out_of_stock: 0, payment_and_stock: 0 };
   readonly compensations = { inventoryReleased: 0, paymentRefunded: 0 };
@@ -87,6 +89,11 @@ export class OutcomeTracker {
     if (terminal) this.terminal(seen, saga);
   }
 
+  /** Corrected latency early and late in the load (after the warm-up): level, or climbing with a backlog. */
+  trend(): LatencyTrend | null {
+    return this.trendRecorder.trend();
+  }
+
   /** The last `limit` events, oldest first. */
   recentEvents(limit = RECENT_LIMIT): RecentEvent[] {
     return this.recent.slice(-limit);
@@ -125,6 +132,7 @@ export class OutcomeTracker {
     if (saga.intendedAt < this.recordFrom) return;
     const corrected = seen.at - saga.intendedAt;
     recordMs(this.corrected, corrected);
+    this.trendRecorder.record(saga.intendedAt - this.recordFrom, corrected);
     // Uncorrected starts when the order actually entered the saga (order.created.v1 published),
     // as a client that times from a late send would: waiting to get in is not counted.
     recordMs(this.uncorrected, seen.at - (saga.createdAt ?? saga.sentAt));

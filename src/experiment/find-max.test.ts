@@ -23,6 +23,24 @@ describe('judging a rate', () => {
   });
 });
 
+describe('judging a rate by its latency trend', () => {
+  const report = (trend: Report['latency']['trend']) =>
+    ({
+      passed: true,
+      throughput: { sagasPerSecond: 5589 },
+      latency: { ms: { count: 20_000, p50: 714, p90: 1000, p99: 1173, p999: 1200, p9999: 1200, max: 1200, mean: 700 }, trend },
+    }) as unknown as Report;
+
+  it('does not sustain a rate whose latency climbed through the step, though it achieved 98% of offered', () => {
+    expect(judge(5696, report({ firstHalfMeanMs: 310, lastHalfMeanMs: 1010, growing: true }), undefined)).toMatchObject({
+      sustained: false,
+      why: 'latency climbed (mean 310 → 1010 ms): a queue built up',
+    });
+    expect(judge(5696, report({ firstHalfMeanMs: 700, lastHalfMeanMs: 705, growing: false }), undefined)).toMatchObject({ sustained: true });
+    expect(judge(5696, report(null), undefined)).toMatchObject({ sustained: true });
+  });
+});
+
 describe('find-max', () => {
   it('steps up ×1.5, then bisects between the last sustained and the first failed rate', async () => {
     const { best, curve } = await findMax(100, system(1000));

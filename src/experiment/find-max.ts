@@ -13,7 +13,10 @@ export interface CurvePoint {
   why?: string;
 }
 
-/** A rate is sustained when the SLO holds, achieved throughput keeps within this share of offered, and invariants pass. */
+/**
+ * A rate is sustained when the SLO holds, achieved throughput keeps within this share of offered,
+ * latency does not climb through the step (LatencyTrend), and invariants pass.
+ */
 export const SUSTAIN_SHARE = 0.95;
 /** Rate multiplier while stepping up, and bisection rounds once a rate fails. */
 export const STEP_FACTOR = 1.5;
@@ -28,6 +31,9 @@ export function judge(rate: number, report: Report, slo: Threshold | undefined):
   if (report.latency.ms.count === 0) return { ...point, sustained: false, why: 'no latency samples after the warm-up' };
   if (failedSlo) return { ...point, sustained: false, why: `SLO ${slo.expression}` };
   if (achieved < rate * SUSTAIN_SHARE) return { ...point, sustained: false, why: `achieved < ${SUSTAIN_SHARE * 100}% of offered` };
+  // Within 95% over a short step, a queue can still grow all through it: latency then climbs.
+  const trend = report.latency.trend;
+  if (trend?.growing) return { ...point, sustained: false, why: `latency climbed (mean ${trend.firstHalfMeanMs} → ${trend.lastHalfMeanMs} ms): a queue built up` };
   return point;
 }
 

@@ -15,7 +15,7 @@ const reportWith = (load: Report['load']) =>
     orders: { total: 1, pending: 0 },
     invariants: [],
     load,
-    latency: { warmupMs: 0, ms: ladder(1), uncorrectedMs: ladder(1) },
+    latency: { warmupMs: 0, ms: ladder(1), uncorrectedMs: ladder(1), trend: null },
     process: { cpuSeconds: 1, maxRssMb: 1 },
     durationSeconds: 1,
   }) as unknown as Report;
@@ -26,6 +26,15 @@ describe('renderBench', () => {
     expect(capped).toContain('late sends   2 (max lag 11 ms) · dropped 40 (at 100 in flight)');
     const uncapped = renderBench(reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null }), 1);
     expect(uncapped).toMatch(/· dropped 0$/m);
+  });
+
+  it('states whether latency stayed level through the load, or climbed with a queue', () => {
+    const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null });
+    expect(renderBench(report, 1)).not.toContain('trend');
+    report.latency.trend = { firstHalfMeanMs: 3.104, lastHalfMeanMs: 2.9, growing: false };
+    expect(renderBench(report, 1)).toContain('trend        mean 3.1 ms → 2.9 ms (first → last half of the load): level');
+    report.latency.trend = { firstHalfMeanMs: 310, lastHalfMeanMs: 910, growing: true };
+    expect(renderBench(report, 1)).toContain('mean 310 ms → 910 ms (first → last half of the load): CLIMBING, a queue built up; the offered rate was not sustained');
   });
 
   it('keeps latency columns apart when values reach tens of seconds', () => {

@@ -3,6 +3,7 @@ import type { Baseline } from '../experiment/baseline.js';
 import type { CurvePoint } from '../experiment/find-max.js';
 import { decodeHistogram, type LatencySummary } from '../metrics/histogram.js';
 import type { Report } from './report.js';
+import { trendText } from './trend-text.js';
 
 const n = (v: number) => String(Math.round(v * 1000) / 1000);
 
@@ -24,6 +25,7 @@ export function renderBench(report: Report, rate: number): string {
     `${'latency ms'.padEnd(12)}${LADDER.map((h) => h.padStart(CELL)).join('')}   (orders intended in the first ${report.latency.warmupMs} ms are warm-up, not counted)`,
     ladderRow('corrected', report.latency.ms),
     ladderRow('uncorrected', report.latency.uncorrectedMs),
+    ...(report.latency.trend ? [`trend        ${trendText(report.latency.trend)}`] : []),
     `process      cpu ${report.process.cpuSeconds}s (${cores.toFixed(2)} cores) · max rss ${report.process.maxRssMb} MB (saga-sim, ${report.process.heap} heap; nats-server not included)`,
   ].join('\n');
 }

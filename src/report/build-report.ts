@@ -84,6 +84,7 @@ export function buildReport(p: ReportParts): Report {
       steps: ladders.steps,
       hdr: { corrected: encodeHistogram(outcomes.corrected), uncorrected: encodeHistogram(outcomes.uncorrected) },
       warmupMs: p.warmupMs,
+      trend: outcomes.trend(),
     },
     load: {
       lateSends: p.load.late,

@@ -3,6 +3,7 @@ import type { BrokerInfo } from '../engine/events.js';
 import type { CancelReason } from '../events/schema.js';
 import { EVENT_TYPES, type EventType } from '../events/subjects.js';
 import type { LatencySummary } from '../metrics/histogram.js';
+import type { LatencyTrend } from '../metrics/latency-trend.js';
 import type { WorkerStats } from '../services/protocol.js';
 import type { Distribution } from '../load/distribution.js';
 import type { ServiceName } from '../services/service.js';
@@ -54,6 +55,12 @@ export interface Report {
     hdr: { corrected: string; uncorrected: string };
     /** Orders intended in this first stretch were left out of the latency figures (bench --warmup). */
     warmupMs: number;
+    /**
+     * Mean corrected latency of the sagas intended in the first and in the last half of the load.
+     * `growing`: it climbed (over twice, and by over 10 ms), so a queue built up: the offered rate
+     * was not sustained. Null when every saga was intended within 100 ms.
+     */
+    trend: LatencyTrend | null;
   };
   /** The saga-sim process (main thread and the three service workers; nats-server not included). */
   /** `heap`: the V8 heap profile of the run (--heap). */

@@ -1,6 +1,7 @@
 import { distributionText } from '../load/distribution.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { Report } from './report.js';
+import { trendText } from './trend-text.js';
 
 export interface Paint {
   ok(text: string): string;
@@ -75,6 +76,8 @@ export function renderSummary(report: Report, paint: Paint = NO_PAINT, reportPat
     `latency      ${latencyLine(report.latency.ms)}  (from intended send)`,
     `             ${latencyLine(report.latency.uncorrectedMs)}  (uncorrected)`,
     `throughput   ${report.throughput.sagasPerSecond} sagas/s (offered ${report.throughput.offeredPerSecond}/s) · ${report.durationSeconds}s`,
+    // Only when it climbs: a level trend says nothing a run's reader needs (bench's table always shows it).
+    ...(report.latency.trend?.growing ? [`             latency ${trendText(report.latency.trend)}`] : []),
     `dead letters ${report.events.deadLetters}${report.events.exhausted > 0 ? ` (${report.events.exhausted} after max_deliver)` : ''}${report.events.lostCreated > 0 ? ` · lost in transit ${report.events.lostCreated} orders` : ''} · late sends ${report.load.lateSends}${report.load.droppedSends > 0 ? ` · dropped ${report.load.droppedSends}` : ''} · cpu ${report.process.cpuSeconds}s · max rss ${report.process.maxRssMb} MB${report.process.heap === 'lean' ? ' (lean heap)' : ''}`,
     ...(report.faults.length > 0 ? [`faults       ${report.faults.map(faultText).join(' · ')}`] : []),
     'invariants',

@@ -38,7 +38,22 @@ describe('measurement', () => {
     expect(report.orders.total).toBeGreaterThanOrEqual(rate * 10 * 0.99);
     expect(report.orders.total).toBeLessThanOrEqual(rate * 10 * 1.01);
     expect(report.orders.pending).toBe(0);
+    // A rate this machine keeps up with: latency stays level through the run.
+    expect(report.latency.trend).toMatchObject({ growing: false });
   }, 60_000);
+
+  it('a queue building in the last half of the load shows as a climbing latency trend', async () => {
+    // The order service stalls for the last second of a 4 s load: the orders due then queue up,
+    // each waiting longer than the one before, as under a rate the system cannot take.
+    const report = await new RunEngine({
+      scenario: scenario('name: late-queue\nseed: 34\norders: { count: 200, rate: 50 }\nfaults:\n  - { stall: order, at: 3s, for: 1s }\n'),
+    }).run();
+    expect(report.passed).toBe(true);
+    const trend = report.latency.trend;
+    expect(trend?.growing).toBe(true);
+    expect(trend!.lastHalfMeanMs).toBeGreaterThan(100);
+    expect(trend!.lastHalfMeanMs).toBeGreaterThan(trend!.firstHalfMeanMs * 5);
+  });
 });
 
 /** Runs a scenario, noting the most sagas in flight any snapshot (every 20 ms) saw. */
