@@ -4,6 +4,7 @@ import { DEAD_LETTER_KIND } from '../broker/max-deliveries.js';
 import { DEAD_LETTER_STREAM, EVENTS_STREAM } from '../broker/streams.js';
 import { decodeEvent } from '../events/codec.js';
 import { DEAD_LETTER_PREFIX, EVENT_TYPES, isTerminalType, type EventType } from '../events/subjects.js';
+import { PULL_EXPIRES_MS, PULL_HEARTBEAT_MS } from '../services/transport.js';
 import { TraceBook } from '../verify/trace.js';
 import { now } from './clock.js';
 
@@ -53,11 +54,15 @@ export class StreamObserver {
 
   async start(nc: NatsConnection): Promise<void> {
     const js = jetstream(nc);
-    // Short pulls, so the observer resumes within seconds of a broker restart (see the services).
+    // Pulls as the services' (transport.ts): long-lived, so few expire (on nats-server 2.9 a pull renewed
+    // after an expiry is sometimes lost), with a 1 s heartbeat, so a lost pull or a broker restart is
+    // noticed within about 2 s and the ordered consumer recreated. The observer is the instrument:
+    // a lost pull here would show as seconds of latency that no saga had.
     // A callback rather than the iterator: a socket read's messages are handled in one pass, with
     // no promise per message.
-    const events = await (await js.consumers.get(EVENTS_STREAM)).consume({ expires: 5000, callback: (m) => this.receive(m.data, m.subject) });
-    const dead = await (await js.consumers.get(DEAD_LETTER_STREAM)).consume({ expires: 5000 });
+    const pulls = { expires: PULL_EXPIRES_MS, idle_heartbeat: PULL_HEARTBEAT_MS };
+    const events = await (await js.consumers.get(EVENTS_STREAM)).consume({ ...pulls, callback: (m) => this.receive(m.data, m.subject) });
+    const dead = await (await js.consumers.get(DEAD_LETTER_STREAM)).consume(pulls);
     this.iterators.push(events, dead);
     void (async () => {
       for await (const m of dead) {
