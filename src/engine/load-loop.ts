@@ -6,11 +6,13 @@ import { coarseTimer, type WakeTimer } from './precise-timer.js';
 /** A send this far behind its intended time counts as late (timer granularity alone is ~1 ms). */
 export const LATE_THRESHOLD_MS = 10;
 /**
- * A timer wake-up costs a thread hop, so a wait shorter than this is done on setImmediate
- * (yielding to I/O each turn). Only high rates wait that little; lower rates sleep on a timer and
- * do not spin the main thread, which the services need on a small machine.
+ * A wait shorter than this is done on setImmediate (yielding to I/O each turn) instead of a timer.
+ * Only rates above 20,000/s wait that little: there the generator's own work fills the thread
+ * anyway, and a timer's ~0.1 ms of lateness would push its p99 schedule error to 1 ms. Below, the
+ * loop sleeps: at 0.25 ms, rates of 4,000–6,000/s spun the main thread between sends, taking a
+ * tenth of the process's CPU from the services on a two-core machine (BENCHMARKS.md, seventh session).
  */
-export const FINE_WAIT_MS = 0.25;
+export const FINE_WAIT_MS = 0.05;
 const DURATION_EPSILON_MS = 1e-6;
 
 export interface LoadLimits {
