@@ -33,6 +33,8 @@ describe('renderBench', () => {
     expect(renderBench(report, 1)).not.toContain('trend');
     report.latency.trend = { firstHalfMeanMs: 3.104, lastHalfMeanMs: 2.9, growing: false };
     expect(renderBench(report, 1)).toContain('trend        mean 3.1 ms → 2.9 ms (first → last half of the load): level');
+    report.latency.trend = { firstHalfMeanMs: 2112.8, lastHalfMeanMs: 619.1, growing: false };
+    expect(renderBench(report, 1)).toContain('mean 2112.8 ms → 619.1 ms (first → last half of the load): falling, an early queue drained');
     report.latency.trend = { firstHalfMeanMs: 310, lastHalfMeanMs: 910, growing: true };
     expect(renderBench(report, 1)).toContain('mean 310 ms → 910 ms (first → last half of the load): CLIMBING, a queue built up; the offered rate was not sustained');
   });

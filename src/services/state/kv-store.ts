@@ -31,7 +31,6 @@ interface KeyState {
   dirty: boolean;
 }
 
-const encoder = new TextEncoder();
 
 /**
  * KV writes a store has outstanding at once; the rest wait in line here. Core delivery has no
@@ -70,7 +69,8 @@ export async function openKvStore<R>(nc: NatsConnection, bucket: string, hooks: 
   const writeNow = async (key: string, state: KeyState, epoch: number) => {
     if (state.epoch !== epoch) throw new StateConflictError(`${bucket}/${key} changed under this worker; the message will be redelivered`);
     state.dirty = false;
-    const data = encoder.encode(JSON.stringify(cache.get(key)));
+    // As encodeEvent: a slice of Buffer's pool, not a fresh ArrayBuffer per write.
+    const data = Buffer.from(JSON.stringify(cache.get(key)), 'utf8');
     try {
       state.revision = await withRetries(
         () => put(key, data, state.revision),
