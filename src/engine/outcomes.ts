@@ -55,6 +55,8 @@ export class OutcomeTracker {
   private recent: RecentEvent[] = [];
   /** Orders intended before this epoch ms are warm-up: counted, but kept out of the latency histograms. */
   recordFrom = 0;
+  /** Sagas intended after the warm-up that ended, and when the last of them did: the measured throughput. */
+  readonly measured = { finished: 0, lastAt: 0 };
 
   sent(orderId: string, intendedAt: number, sentAt: number): void {
     this.inFlight.set(orderId, { intendedAt, sentAt });
@@ -130,6 +132,8 @@ export class OutcomeTracker {
     if (!saga) return;
     this.inFlight.delete(seen.orderId);
     if (saga.intendedAt < this.recordFrom) return;
+    this.measured.finished++;
+    this.measured.lastAt = Math.max(this.measured.lastAt, seen.at);
     const corrected = seen.at - saga.intendedAt;
     recordMs(this.corrected, corrected);
     this.trendRecorder.record(saga.intendedAt - this.recordFrom, corrected);

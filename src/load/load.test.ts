@@ -67,6 +67,12 @@ describe('load plan', () => {
     expect(loadPlan(ramp, 0)).toMatchObject({ kind: 'open', durationMs: 20_000, planned: 1500 });
   });
 
+  it('a ramp shorter than the duration holds its last target for the rest (the bench warm-up ramp)', () => {
+    const warm = parseScenario('name: w\norders: { rate: 6000, duration: 10s }\nload: { model: ramping, stages: [{ duration: 2s, target: 6000 }] }\n', 'w.yaml');
+    // 6,000 over the ramp's 2 s (half the rate on average), then 6,000/s for 8 s.
+    expect(loadPlan(warm, 0)).toMatchObject({ durationMs: 10_000, planned: 54_000 });
+  });
+
   it('closed: concurrency and think time', () => {
     const closed = parseScenario('name: c\norders: { count: 100 }\nload: { model: closed, concurrency: 8, thinkTime: 5ms }\n', 'c.yaml');
     expect(loadPlan(closed, 0)).toMatchObject({ kind: 'closed', concurrency: 8, thinkMs: 5, count: 100 });

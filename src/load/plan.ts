@@ -22,7 +22,7 @@ export function loadPlan(scenario: Scenario, scriptCount: number): LoadPlan {
     case 'closed':
       return { kind: 'closed', concurrency: load.concurrency, thinkMs: load.thinkTime, count: limit, durationMs, planned: estimate(rate) };
     case 'ramping':
-      return open(arrivals({ model: 'ramping', startRate: load.startRate, stages: stagesOf(load) }, scenario.seed), meanRampRate(load.startRate, stagesOf(load)));
+      return open(arrivals({ model: 'ramping', startRate: load.startRate, stages: stagesOf(load) }, scenario.seed), meanRampRate(load.startRate, stagesOf(load), durationMs));
     case 'burst':
       return open(arrivals({ model: 'burst', size: load.size, everyMs: load.every }, scenario.seed), (load.size * 1000) / load.every);
     case 'poisson':
@@ -36,13 +36,16 @@ function stagesOf(load: { stages: readonly { duration: number; target: number }[
   return load.stages.map((s) => ({ durationMs: s.duration, target: s.target }));
 }
 
-function meanRampRate(startRate: number, stages: readonly { durationMs: number; target: number }[]): number {
+/** Over `durationMs` when it outlasts the stages: the last target holds after them (a ramp-up, then steady). */
+function meanRampRate(startRate: number, stages: readonly { durationMs: number; target: number }[], durationMs?: number): number {
   let from = startRate;
   let area = 0;
   for (const s of stages) {
     area += ((from + s.target) / 2) * s.durationMs;
     from = s.target;
   }
-  const total = totalDurationMs(stages);
+  const stagesMs = totalDurationMs(stages);
+  const total = Math.max(stagesMs, durationMs ?? 0);
+  area += from * (total - stagesMs);
   return total === 0 ? 0 : area / total;
 }

@@ -48,6 +48,10 @@ export function buildReport(p: ReportParts): Report {
   const { sent, invariants } = p;
   const finished = outcomes.finished.size;
   const seconds = Math.max(0.001, (Math.max(outcomes.lastTerminalAt, p.loadStart) - p.loadStart) / 1000);
+  // After a warm-up (bench), throughput is that of the measured part: the warm-up ramps its rate up.
+  const measuredFrom = p.loadStart + p.warmupMs;
+  const sagasPerSecond =
+    p.warmupMs > 0 ? outcomes.measured.finished / Math.max(0.001, (Math.max(outcomes.measured.lastAt, measuredFrom) - measuredFrom) / 1000) : finished / seconds;
   const snapshot = <S extends ServiceName>(service: S) => p.snapshots.get(service) as Extract<ServiceSnapshot, { service: S }>;
   const orderSnapshot = snapshot('order');
   const statuses = new Map(orderSnapshot.orders.map((o) => [o.orderId, o.status]));
@@ -98,7 +102,7 @@ export function buildReport(p: ReportParts): Report {
       maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       heap: p.heap,
     },
-    throughput: { sagasPerSecond: round(finished / seconds, 1), offeredPerSecond: scenario.orders.rate },
+    throughput: { sagasPerSecond: round(sagasPerSecond, 1), offeredPerSecond: scenario.orders.rate },
     events: {
       byType: eventCounts((t) => book.count(t)),
       duplicates: book.duplicates,
