@@ -32,11 +32,11 @@ describe('judging a rate by its latency trend', () => {
     }) as unknown as Report;
 
   it('does not sustain a rate whose latency climbed through the step, though it achieved 98% of offered', () => {
-    expect(judge(5696, report({ firstHalfMeanMs: 310, lastHalfMeanMs: 1010, growing: true }), undefined)).toMatchObject({
+    expect(judge(5696, report({ firstHalfP50Ms: 310, lastHalfP50Ms: 1010, growing: true }), undefined)).toMatchObject({
       sustained: false,
-      why: 'latency climbed (mean 310 → 1010 ms): a queue built up',
+      why: 'latency climbed (p50 310 → 1010 ms): a queue built up',
     });
-    expect(judge(5696, report({ firstHalfMeanMs: 700, lastHalfMeanMs: 705, growing: false }), undefined)).toMatchObject({ sustained: true });
+    expect(judge(5696, report({ firstHalfP50Ms: 700, lastHalfP50Ms: 705, growing: false }), undefined)).toMatchObject({ sustained: true });
     expect(judge(5696, report(null), undefined)).toMatchObject({ sustained: true });
   });
 });

@@ -33,7 +33,7 @@ export function judge(rate: number, report: Report, slo: Threshold | undefined):
   if (achieved < rate * SUSTAIN_SHARE) return { ...point, sustained: false, why: `achieved < ${SUSTAIN_SHARE * 100}% of offered` };
   // Within 95% over a short step, a queue can still grow all through it: latency then climbs.
   const trend = report.latency.trend;
-  if (trend?.growing) return { ...point, sustained: false, why: `latency climbed (mean ${trend.firstHalfMeanMs} → ${trend.lastHalfMeanMs} ms): a queue built up` };
+  if (trend?.growing) return { ...point, sustained: false, why: `latency climbed (p50 ${trend.firstHalfP50Ms} → ${trend.lastHalfP50Ms} ms): a queue built up` };
   return point;
 }
 

@@ -31,12 +31,12 @@ describe('renderBench', () => {
   it('states whether latency stayed level through the load, or climbed with a queue', () => {
     const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null });
     expect(renderBench(report, 1)).not.toContain('trend');
-    report.latency.trend = { firstHalfMeanMs: 3.104, lastHalfMeanMs: 2.9, growing: false };
-    expect(renderBench(report, 1)).toContain('trend        mean 3.1 ms → 2.9 ms (first → last half of the load): level');
-    report.latency.trend = { firstHalfMeanMs: 2112.8, lastHalfMeanMs: 619.1, growing: false };
-    expect(renderBench(report, 1)).toContain('mean 2112.8 ms → 619.1 ms (first → last half of the load): falling, an early queue drained');
-    report.latency.trend = { firstHalfMeanMs: 310, lastHalfMeanMs: 910, growing: true };
-    expect(renderBench(report, 1)).toContain('mean 310 ms → 910 ms (first → last half of the load): CLIMBING, a queue built up; the offered rate was not sustained');
+    report.latency.trend = { firstHalfP50Ms: 3.104, lastHalfP50Ms: 2.9, growing: false };
+    expect(renderBench(report, 1)).toContain('trend        p50 3.1 ms → 2.9 ms (first → last half of the load): level');
+    report.latency.trend = { firstHalfP50Ms: 2112.8, lastHalfP50Ms: 619.1, growing: false };
+    expect(renderBench(report, 1)).toContain('p50 2112.8 ms → 619.1 ms (first → last half of the load): falling, an early queue drained');
+    report.latency.trend = { firstHalfP50Ms: 310, lastHalfP50Ms: 910, growing: true };
+    expect(renderBench(report, 1)).toContain('p50 310 ms → 910 ms (first → last half of the load): CLIMBING, a queue built up; the offered rate was not sustained');
   });
 
   it('keeps latency columns apart when values reach tens of seconds', () => {

@@ -56,9 +56,9 @@ export interface Report {
     /** Orders intended in this first stretch were left out of the latency figures (bench --warmup). */
     warmupMs: number;
     /**
-     * Mean corrected latency of the sagas intended in the first and in the last half of the load.
+     * Median corrected latency of the sagas intended in the first and in the last half of the load.
      * `growing`: it climbed (over twice, and by over 10 ms), so a queue built up: the offered rate
-     * was not sustained. Null when every saga was intended within 100 ms.
+     * was not sustained. Null when every saga was intended within 250 ms.
      */
     trend: LatencyTrend | null;
   };
