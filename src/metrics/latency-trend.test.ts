@@ -17,7 +17,7 @@ describe('latency trend', () => {
     expect(steady).toMatchObject({ growing: false });
     near(steady?.firstHalfP50Ms, 2);
     near(steady?.lastHalfP50Ms, 2);
-    // A millisecond-scale run whose last half is three times slower: a doubling, but not 10 ms of it.
+    // A millisecond-scale run whose last half is three times slower: a doubling, but not 25 ms of it.
     expect(record(5000, 1, (t) => (t < 2500 ? 1 : 3)).trend()).toMatchObject({ growing: false });
     // Warm-up is slow and the rest fast: falling is never a queue.
     expect(record(5000, 1, (t) => (t < 500 ? 200 : 2)).trend()).toMatchObject({ growing: false });
