@@ -12,7 +12,7 @@ const reportWith = (load: Report['load']) =>
     topology: 'parallel',
     broker: { version: '2.9.10' },
     throughput: { sagasPerSecond: 1 },
-    orders: { total: 1, pending: 0 },
+    orders: { total: 1, pending: 0, confirmed: 1, cancelled: 0, failed: 0, cancelledByReason: { payment_failed: 0, out_of_stock: 0, payment_and_stock: 0 } },
     invariants: [],
     load,
     latency: { warmupMs: 0, ms: ladder(1), uncorrectedMs: ladder(1), trend: null },
@@ -26,6 +26,12 @@ describe('renderBench', () => {
     expect(capped).toContain('late sends   2 (max lag 11 ms) · dropped 40 (at 100 in flight)');
     const uncapped = renderBench(reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null }), 1);
     expect(uncapped).toMatch(/· dropped 0$/m);
+  });
+
+  it('states the saga mix: a scenario that ran out of stock partway shows its cancellations', () => {
+    const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null });
+    report.orders = { ...report.orders, total: 324_500, confirmed: 250_643, cancelled: 73_857, cancelledByReason: { payment_failed: 0, out_of_stock: 73_857, payment_and_stock: 0 } };
+    expect(renderBench(report, 1)).toContain('outcomes     250643 confirmed · 73857 cancelled (0 payment failed · 73857 out of stock · 0 both) · 0 failed');
   });
 
   it('states whether latency stayed level through the load, or climbed with a queue', () => {

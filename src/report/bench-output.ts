@@ -15,12 +15,20 @@ function ladderRow(label: string, l: LatencySummary): string {
   return [label.padEnd(12), ...[l.p50, l.p90, l.p99, l.p999, l.p9999, l.max].map((v) => n(v).padStart(CELL))].join('');
 }
 
+/** The saga mix, so a bench whose scenario ran out of stock halfway (a heavier saga) shows it. */
+function outcomeLine(report: Report): string {
+  const o = report.orders;
+  const r = o.cancelledByReason;
+  return `outcomes     ${o.confirmed} confirmed · ${o.cancelled} cancelled (${r.payment_failed} payment failed · ${r.out_of_stock} out of stock · ${r.payment_and_stock} both) · ${o.failed} failed`;
+}
+
 /** The plain result table of a fixed-rate bench. */
 export function renderBench(report: Report, rate: number): string {
   const cores = report.durationSeconds > 0 ? report.process.cpuSeconds / report.durationSeconds : 0;
   return [
     `bench: ${report.scenario.name} at ${rate}/s · ${report.delivery} · ${report.state} state · ${report.topology} · nats-server ${report.broker.version}`,
     `achieved     ${report.throughput.sagasPerSecond} sagas/s (offered ${rate}/s) · ${report.orders.total} orders · ${report.orders.pending} pending · invariants ${report.invariants.every((i) => i.passed) ? 'pass' : 'FAIL'}`,
+    outcomeLine(report),
     `late sends   ${report.load.lateSends} (max lag ${n(report.load.maxLagMs)} ms) · dropped ${report.load.droppedSends}${report.load.maxInFlight === null ? '' : ` (at ${report.load.maxInFlight} in flight)`}`,
     `${'latency ms'.padEnd(12)}${LADDER.map((h) => h.padStart(CELL)).join('')}   (orders intended in the first ${report.latency.warmupMs} ms are warm-up, not counted)`,
     ladderRow('corrected', report.latency.ms),

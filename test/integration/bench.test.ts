@@ -14,6 +14,7 @@ describe('saga-sim bench', () => {
     expect(r.code).toBe(0);
     // The 2 s warm-up ramps from 0 to 300/s (300 orders), then 300/s for 1 s: 600 orders.
     expect(r.stdout).toMatch(/achieved\s+[\d.]+ sagas\/s \(offered 300\/s\) · 600 orders · 0 pending · invariants pass/);
+    expect(r.stdout).toContain('outcomes     600 confirmed · 0 cancelled (0 payment failed · 0 out of stock · 0 both) · 0 failed');
     expect(r.stdout).toMatch(/^corrected(\s+[\d.]+){6}$/m);
     expect(r.stdout).toMatch(/^uncorrected(\s+[\d.]+){6}$/m);
     expect(r.stdout).toMatch(/cpu [\d.]+s \([\d.]+ cores\) · max rss \d+ MB \(saga-sim, lean heap;/);
