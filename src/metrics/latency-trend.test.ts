@@ -49,3 +49,17 @@ describe('latency trend', () => {
     expect(recorder.trend()).toBeNull();
   });
 });
+
+describe('latency trend over a long run', () => {
+  it('keeps a bounded number of slices (a day at 100/s), and still reads the halves', () => {
+    const recorder = new TrendRecorder();
+    const day = 24 * 3600 * 1000;
+    // One saga every 10 ms for a day: 2 ms in the first half, 60 ms in the last (a queue built).
+    for (let t = 0; t < day; t += 10) recorder.record(t, t < day / 2 ? 2 : 60);
+    expect(recorder.size).toBeLessThanOrEqual(1024);
+    const trend = recorder.trend();
+    expect(trend?.growing).toBe(true);
+    near(trend?.firstHalfP50Ms, 2);
+    near(trend?.lastHalfP50Ms, 60);
+  });
+});

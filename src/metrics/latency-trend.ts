@@ -16,8 +16,13 @@ export interface LatencyTrend {
   growing: boolean;
 }
 
-/** Sagas are grouped by intended time in slices this wide. */
+/** Sagas are grouped by intended time in slices this wide at first. */
 const SLICE_MS = 250;
+/**
+ * A long run doubles the slices' width (merging neighbours) rather than keep more than this: memory
+ * stays under half a megabyte whether the run lasts a minute or a day, which a soak run needs.
+ */
+const MAX_SLICES = 1024;
 /** Each slice keeps a coarse log histogram: four buckets per doubling (±9%), from 10 µs to ~170 s. */
 const PER_DOUBLING = 4;
 const FLOOR_MS = 0.01;
@@ -36,14 +41,36 @@ const valueOf = (bucket: number) => FLOOR_MS * 2 ** ((bucket + 0.5) / PER_DOUBLI
 
 export class TrendRecorder {
   /** Per slice of intended time; a slice with no saga has none. */
-  private readonly slices: (Uint32Array | undefined)[] = [];
+  private slices: (Uint32Array | undefined)[] = [];
+  private sliceMs = SLICE_MS;
 
   /** `offsetMs`: the saga's intended time after the start of what is measured. */
   record(offsetMs: number, latencyMs: number): void {
     if (offsetMs < 0) return;
-    const i = Math.floor(offsetMs / SLICE_MS);
+    let i = Math.floor(offsetMs / this.sliceMs);
+    while (i >= MAX_SLICES) {
+      this.coarsen();
+      i = Math.floor(offsetMs / this.sliceMs);
+    }
     const slice = (this.slices[i] ??= new Uint32Array(BUCKETS));
     slice[bucketOf(latencyMs)]! += 1;
+  }
+
+  /** Slices twice as wide: each pair of neighbours merged into one. */
+  private coarsen(): void {
+    const merged: (Uint32Array | undefined)[] = [];
+    this.slices.forEach((slice, i) => {
+      if (!slice) return;
+      const into = (merged[i >> 1] ??= new Uint32Array(BUCKETS));
+      slice.forEach((n, b) => (into[b]! += n));
+    });
+    this.slices = merged;
+    this.sliceMs *= 2;
+  }
+
+  /** How many slices are kept: bounded by MAX_SLICES however long the run. */
+  get size(): number {
+    return this.slices.length;
   }
 
   /** Null when the sagas measured were intended within one slice: there is no trend to read. */
