@@ -15,7 +15,7 @@ function ladderRow(label: string, l: LatencySummary): string {
   return [label.padEnd(12), ...[l.p50, l.p90, l.p99, l.p999, l.p9999, l.max].map((v) => n(v).padStart(CELL))].join('');
 }
 
-/** The saga mix, so a bench whose scenario ran out of stock halfway (a heavier saga) shows it. */
+/** The saga mix, so a bench whose scenario ran out of stock partway (from then on a cheaper saga) shows it. */
 function outcomeLine(report: Report): string {
   const o = report.orders;
   const r = o.cancelledByReason;
