@@ -57,7 +57,7 @@ export interface Report {
     warmupMs: number;
     /**
      * Median corrected latency of the sagas intended in the first and in the last half of the load.
-     * `growing`: it climbed (over twice, and by over 25 ms), so a queue built up: the offered rate
+     * `growing`: it climbed (over 1.5 times, and by over 25 ms), so a queue built up: the offered rate
      * was not sustained. Null when every saga was intended within 250 ms.
      */
     trend: LatencyTrend | null;

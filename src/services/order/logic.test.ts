@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { event } from '../../../test/helpers/events.js';
 import type { Topology } from '../outgoing.js';
 import { expireOrder, placeOrder, reduceOrder, type OrderRecord } from './logic.js';
+import { memoryStore, type RecordStore } from '../state/record-store.js';
 import { createOrderService } from './service.js';
 
 const items = [{ productId: 'p-1', quantity: 2, unitPrice: 250 }];
@@ -98,5 +99,20 @@ describe('saga timeouts', () => {
     expect(service.tick?.(120).emit.map((e) => e.orderId)).toEqual(['a']);
     expect(service.tick?.(200).emit.map((e) => e.orderId)).toEqual(['b']);
     expect(service.tick?.(300).emit).toEqual([]);
+  });
+
+  it('a placed order’s first write is deferred behind those of sagas under way; later writes are not', () => {
+    const writes: [string, boolean | undefined][] = [];
+    const inner = memoryStore<OrderRecord>();
+    const store: RecordStore<OrderRecord> = { ...inner, set: (key, record, deferred) => (writes.push([(record as OrderRecord).status, deferred]), inner.set(key, record)) };
+    const service = createOrderService({ topology: 'parallel', sagaTimeoutMs: 1000 }, store);
+    service.place?.({ orderId: 'ord-1', customerId: 'c', items }, 0);
+    service.handle(facts.paid(), false);
+    service.handle(facts.reserved(), false);
+    expect(writes).toEqual([
+      ['PENDING', true],
+      ['PENDING', false],
+      ['CONFIRMED', false],
+    ]);
   });
 });

@@ -20,10 +20,10 @@ export function createOrderService(config: OrderConfig, records: RecordStore<Ord
     if (record.status === 'PENDING') pending.set(record.orderId, record);
     else pending.delete(record.orderId);
   };
-  const keep = (prev: OrderRecord | undefined, record: OrderRecord | undefined) => {
+  const keep = (prev: OrderRecord | undefined, record: OrderRecord | undefined, deferred = false) => {
     if (!record) return undefined;
     if (record !== prev) track(record);
-    return save(records, record.orderId, prev, record);
+    return save(records, record.orderId, prev, record, deferred);
   };
   return {
     name: 'order',
@@ -32,7 +32,9 @@ export function createOrderService(config: OrderConfig, records: RecordStore<Ord
       const prev = records.get(cmd.orderId);
       const step = placeOrder(prev, cmd, now);
       // Placing a known order again (the load generator retrying after a crash) re-emits what it stands for.
-      return { emit: prev ? orderEvents(prev) : step.emit, saved: keep(prev, step.record) };
+      // A new order's first write waits behind those of sagas under way (see MAX_WRITES_IN_FLIGHT):
+      // under overload the service finishes what it started before it takes on more.
+      return { emit: prev ? orderEvents(prev) : step.emit, saved: keep(prev, step.record, true) };
     },
     tick(now) {
       const emit = [];

@@ -31,12 +31,13 @@ interface KeyState {
   dirty: boolean;
 }
 
-
 /**
  * KV writes a store has outstanding at once; the rest wait in line here. Core delivery has no
  * max_ack_pending to bound the work in flight, and thousands of concurrent writes time out on the
  * client while the server still applies them: every retry then meets a newer revision, and an
- * overloaded run collapsed to a few sagas a second.
+ * overloaded run collapsed to a few sagas a second. A placed order's first write (`deferred`) waits
+ * behind the writes of sagas under way: otherwise, offered twice what it takes, the order service
+ * kept starting sagas it could not finish, and every saga took about as long as the whole run.
  */
 export const MAX_WRITES_IN_FLIGHT = 256;
 
@@ -65,7 +66,7 @@ export async function openKvStore<R>(nc: NatsConnection, bucket: string, hooks: 
     return publishToStream(mux, `$KV.${bucket}.${key}`, data, { headers: expect }).then((stored) => stored.seq);
   };
   const slots = limiter(MAX_WRITES_IN_FLIGHT);
-  const write = (key: string, state: KeyState, epoch: number) => withSlot(slots, () => writeNow(key, state, epoch));
+  const write = (key: string, state: KeyState, epoch: number, deferred: boolean) => withSlot(slots, () => writeNow(key, state, epoch), deferred);
   const writeNow = async (key: string, state: KeyState, epoch: number) => {
     if (state.epoch !== epoch) throw new StateConflictError(`${bucket}/${key} changed under this worker; the message will be redelivered`);
     state.dirty = false;
@@ -102,7 +103,7 @@ export async function openKvStore<R>(nc: NatsConnection, bucket: string, hooks: 
     }
   };
 
-  const schedule = (key: string): Promise<void> => {
+  const schedule = (key: string, deferred = false): Promise<void> => {
     let state = keys.get(key);
     if (!state) keys.set(key, (state = { epoch: 0, dirty: false }));
     if (state.queued) return state.queued;
@@ -110,7 +111,7 @@ export async function openKvStore<R>(nc: NatsConnection, bucket: string, hooks: 
     const epoch = s.epoch;
     const start = () => {
       s.queued = undefined;
-      const p = write(key, s, epoch);
+      const p = write(key, s, epoch, deferred);
       s.inflight = p;
       const clear = () => {
         if (s.inflight === p) s.inflight = undefined;
@@ -134,11 +135,11 @@ export async function openKvStore<R>(nc: NatsConnection, bucket: string, hooks: 
   return {
     kind: 'kv',
     get: (key) => cache.get(key),
-    set(key, record) {
+    set(key, record, deferred) {
       cache.set(key, record);
       const state = keys.get(key);
       if (state) state.dirty = true;
-      return schedule(key);
+      return schedule(key, deferred);
     },
     settled,
     values: () => cache.values(),

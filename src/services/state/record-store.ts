@@ -10,8 +10,11 @@ export type StateStoreKind = (typeof STATE_STORES)[number];
 export interface RecordStore<R> {
   readonly kind: StateStoreKind;
   get(key: string): R | undefined;
-  /** Replaces the record. Memory: undefined (nothing to wait for). */
-  set(key: string, record: R): Promise<void> | undefined;
+  /**
+   * Replaces the record. Memory: undefined (nothing to wait for). `deferred`: the write starts a
+   * saga (a placed order), so it waits behind the writes of sagas under way.
+   */
+  set(key: string, record: R, deferred?: boolean): Promise<void> | undefined;
   /** Resolves when the key's latest state is stored, retrying a write that failed; undefined when it already is. */
   settled(key: string): Promise<void> | undefined;
   values(): IterableIterator<R>;
@@ -38,8 +41,8 @@ export function take<R>(store: RecordStore<R>, keys: readonly string[]): R[] {
  * Stores `next` when a step changed the record; when it did not, waits for any write of the key
  * still due (a redelivery must not be acked before the state it repeats is stored).
  */
-export function save<R>(store: RecordStore<R>, key: string, prev: R | undefined, next: R): Promise<void> | undefined {
-  return next === prev ? store.settled(key) : store.set(key, next);
+export function save<R>(store: RecordStore<R>, key: string, prev: R | undefined, next: R, deferred = false): Promise<void> | undefined {
+  return next === prev ? store.settled(key) : store.set(key, next, deferred);
 }
 
 export function memoryStore<R>(): RecordStore<R> {
