@@ -36,7 +36,11 @@ describe('judging a rate by its latency trend', () => {
       sustained: false,
       why: 'latency climbed (p50 310 → 1010 ms): a queue built up',
     });
-    expect(judge(5696, report({ firstHalfP50Ms: 700, lastHalfP50Ms: 705, growing: false }), undefined)).toMatchObject({ sustained: true });
+    // The step's trend goes into the curve (find-max --json), sustained or not.
+    expect(judge(5696, report({ firstHalfP50Ms: 700, lastHalfP50Ms: 705, growing: false }), undefined)).toMatchObject({
+      sustained: true,
+      trend: { firstHalfP50Ms: 700, lastHalfP50Ms: 705, growing: false },
+    });
     expect(judge(5696, report(null), undefined)).toMatchObject({ sustained: true });
   });
 });

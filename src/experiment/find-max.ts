@@ -1,3 +1,4 @@
+import type { LatencyTrend } from '../metrics/latency-trend.js';
 import type { Report } from '../report/report.js';
 import type { Threshold } from '../verify/thresholds.js';
 import { evaluateThresholds } from '../verify/thresholds.js';
@@ -9,8 +10,10 @@ export interface CurvePoint {
   p50: number;
   p99: number;
   sustained: boolean;
-  /** Why not sustained: the SLO, the throughput, or the invariants. */
+  /** Why not sustained: the SLO, the throughput, a climbing latency, or the invariants. */
   why?: string;
+  /** Median latency of the step's first and last half (absent in a curve built without reports). */
+  trend?: LatencyTrend | null;
 }
 
 /**
@@ -24,7 +27,7 @@ export const BISECT_ROUNDS = 3;
 
 export function judge(rate: number, report: Report, slo: Threshold | undefined): CurvePoint {
   const achieved = report.throughput.sagasPerSecond;
-  const point: CurvePoint = { rate, achieved, p50: report.latency.ms.p50, p99: report.latency.ms.p99, sustained: true };
+  const point: CurvePoint = { rate, achieved, p50: report.latency.ms.p50, p99: report.latency.ms.p99, sustained: true, trend: report.latency.trend ?? null };
   const failedSlo = slo && !evaluateThresholds([slo], report)[0]?.passed;
   if (!report.passed) return { ...point, sustained: false, why: 'invariants or pending orders' };
   // No samples would read as p99 = 0 and pass any latency SLO.
