@@ -33,7 +33,7 @@ const BUCKETS = 24 * PER_DOUBLING;
  */
 export const GROWTH_FACTOR = 1.5;
 /**
- * Below this, a doubling is not a queue. Near saturation the median can settle higher without
+ * Below this, a climb is not a queue. Near saturation the median can settle higher without
  * growing (5.6 → 15.8 ms in a 60 s run at 6,000/s whose p99 stayed 266 ms), while a rate even 0.5%
  * over capacity adds 25 ms between the halves of a 10 s step, and more the longer it runs.
  */
