@@ -1,10 +1,10 @@
 import { jetstream, type ConsumerMessages } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { DEAD_LETTER_KIND } from '../broker/max-deliveries.js';
+import { PULL_EXPIRES_MS, PULL_HEARTBEAT_MS } from '../broker/pulls.js';
 import { DEAD_LETTER_STREAM, EVENTS_STREAM } from '../broker/streams.js';
 import { decodeEvent } from '../events/codec.js';
 import { DEAD_LETTER_PREFIX, EVENT_TYPES, isTerminalType, type EventType } from '../events/subjects.js';
-import { PULL_EXPIRES_MS, PULL_HEARTBEAT_MS } from '../services/transport.js';
 import { TraceBook } from '../verify/trace.js';
 import { now } from './clock.js';
 
@@ -54,10 +54,8 @@ export class StreamObserver {
 
   async start(nc: NatsConnection): Promise<void> {
     const js = jetstream(nc);
-    // Pulls as the services' (transport.ts): long-lived, so few expire (on nats-server 2.9 a pull renewed
-    // after an expiry is sometimes lost), with a 1 s heartbeat, so a lost pull or a broker restart is
-    // noticed within about 2 s and the ordered consumer recreated. The observer is the instrument:
-    // a lost pull here would show as seconds of latency that no saga had.
+    // Pulls as the services' (broker/pulls.ts): a lost pull or a broker restart is noticed within
+    // about 2 s, and the ordered consumer recreated.
     // A callback rather than the iterator: a socket read's messages are handled in one pass, with
     // no promise per message.
     const pulls = { expires: PULL_EXPIRES_MS, idle_heartbeat: PULL_HEARTBEAT_MS };

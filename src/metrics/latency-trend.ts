@@ -31,13 +31,16 @@ const BUCKETS = 24 * PER_DOUBLING;
  * 1.5, not 2: medians come in steps of 2^(1/4), and offered twice its capacity a run's halves read
  * 2.86 and 5.72 s, exactly a doubling apart, which "over twice" missed: a queue by any reading.
  */
-export const GROWTH_FACTOR = 1.5;
+const GROWTH_FACTOR = 1.5;
 /**
  * Below this, a climb is not a queue. Near saturation the median can settle higher without
  * growing (5.6 → 15.8 ms in a 60 s run at 6,000/s whose p99 stayed 266 ms), while a rate even 0.5%
  * over capacity adds 25 ms between the halves of a 10 s step, and more the longer it runs.
  */
-export const GROWTH_MIN_MS = 25;
+const GROWTH_MIN_MS = 25;
+
+/** From `a` to `b` is a climb: over GROWTH_FACTOR times, and by over GROWTH_MIN_MS. */
+export const climbs = (a: number, b: number): boolean => b > a * GROWTH_FACTOR && b - a > GROWTH_MIN_MS;
 
 const bucketOf = (ms: number) => Math.min(BUCKETS - 1, Math.max(0, Math.floor(Math.log2(Math.max(ms, FLOOR_MS) / FLOOR_MS) * PER_DOUBLING)));
 /** The geometric middle of a bucket. */
@@ -85,7 +88,7 @@ export class TrendRecorder {
     const middle = Math.ceil((first + last + 1) / 2);
     const firstHalfP50Ms = round(this.median(first, middle));
     const lastHalfP50Ms = round(this.median(middle, last + 1));
-    return { firstHalfP50Ms, lastHalfP50Ms, growing: lastHalfP50Ms > firstHalfP50Ms * GROWTH_FACTOR && lastHalfP50Ms - firstHalfP50Ms > GROWTH_MIN_MS };
+    return { firstHalfP50Ms, lastHalfP50Ms, growing: climbs(firstHalfP50Ms, lastHalfP50Ms) };
   }
 
   private median(from: number, to: number): number {

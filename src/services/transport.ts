@@ -1,6 +1,7 @@
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { MsgHdrs, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { ReplyMux } from '../broker/reply-mux.js';
+import { PULL_EXPIRES_MS, PULL_HEARTBEAT_MS } from '../broker/pulls.js';
 import { publishToStream } from '../broker/stream-publish.js';
 import { EVENTS_STREAM } from '../broker/streams.js';
 import { limiter, withSlot } from './limiter.js';
@@ -27,21 +28,6 @@ export interface Transport {
   start(onMessage: (delivery: Delivery) => void): Promise<void>;
   close(): Promise<void>;
 }
-
-/**
- * How long a pull request waits on the server before the client renews it. Long, because a
- * renewal can be lost: on nats-server 2.9, under CPU starvation, about one busy consumer's pull in
- * fifty sent just after a 408 (expired) went unserved until the client's heartbeat check renewed
- * it (BENCHMARKS.md, sixth session). Fewer expiries, fewer chances.
- */
-export const PULL_EXPIRES_MS = 30_000;
-
-/**
- * The server heartbeats an idle pull this often; after two missed the client renews its pulls.
- * That bounds a lost pull, or one that vanished with a restarted server, at about two seconds
- * (the client's default, half of `expires`, would allow 30).
- */
-export const PULL_HEARTBEAT_MS = 1000;
 
 /**
  * Stream publishes a worker has awaiting their PubAck at once; the rest wait in line, placed orders
