@@ -5,10 +5,9 @@ import { deleteStreams, provisionStreams } from '../broker/streams.js';
 import type { Scenario } from '../scenario/schema.js';
 import { INVENTORY_CONSUMES } from '../services/inventory/logic.js';
 import { ORDER_CONSUMES } from '../services/order/logic.js';
-import { PAYMENT_CONSUMES } from '../services/payment/logic.js';
+import { paymentConsumes } from '../services/payment/logic.js';
 import { SERVICE_NAMES } from '../services/service.js';
 
-const CONSUMES = { order: ORDER_CONSUMES, payment: PAYMENT_CONSUMES, inventory: INVENTORY_CONSUMES } as const;
 
 export interface Provisioning {
   /** The durable consumers of each service (none on core). */
@@ -26,7 +25,8 @@ export async function provisionRun(nc: NatsConnection, scenario: Scenario, tidy:
   const cleanups: (() => Promise<unknown>)[] = [];
   let consumers: Record<string, string[]> = {};
   if (scenario.delivery === 'jetstream') {
-    const plans = SERVICE_NAMES.map((service) => ({ service, consumes: CONSUMES[service] }));
+    const consumes = { order: ORDER_CONSUMES, payment: paymentConsumes(scenario.topology), inventory: INVENTORY_CONSUMES };
+    const plans = SERVICE_NAMES.map((service) => ({ service, consumes: consumes[service] }));
     ({ consumers } = await provisionStreams(nc, plans, scenario.jetstream));
     if (tidy) cleanups.push(() => deleteStreams(nc).catch(() => undefined));
     const forwarding = await forwardExhausted(nc, (error) => warn(error.message));

@@ -7,7 +7,7 @@ import { RunEngine } from '../../src/engine/run.js';
 import { EVENT_TYPES, isTerminalType } from '../../src/events/subjects.js';
 import { INVENTORY_CONSUMES } from '../../src/services/inventory/logic.js';
 import { ORDER_CONSUMES } from '../../src/services/order/logic.js';
-import { PAYMENT_CONSUMES } from '../../src/services/payment/logic.js';
+import { paymentConsumes } from '../../src/services/payment/logic.js';
 import { scenario, startNats, waitFor } from '../helpers/nats.js';
 
 let server: EmbeddedServer;
@@ -99,7 +99,8 @@ describe('against an existing server (--nats-url)', () => {
     }
     expect(Object.fromEntries(filters)).toEqual({
       order: [...ORDER_CONSUMES].sort(),
-      payment: [...PAYMENT_CONSUMES].sort(),
+      // The parallel topology (the default): payment charges on order.created, not inventory.reserved.
+      payment: [...paymentConsumes('parallel')].sort(),
       inventory: [...INVENTORY_CONSUMES].sort(),
     });
     for (const service of ['order', 'payment', 'inventory'] as const) expect([service, report.services[service]?.ignored]).toEqual([service, 0]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { created, event } from '../../../test/helpers/events.js';
 import { paymentSucceeds, unitHash } from './decision.js';
-import { reducePayment, type PaymentConfig } from './logic.js';
+import { paymentConsumes, reducePayment, type PaymentConfig } from './logic.js';
 
 const parallel: PaymentConfig = { seed: 7, successRate: 1, simulated: true, topology: 'parallel' };
 
@@ -90,6 +90,14 @@ describe('payment service logic', () => {
     const charged = reducePayment(seen.record, reserved, sequential);
     expect(charged.emit.map((e) => e.type)).toEqual(['payment.confirmed.v1']);
     expect(charged.emit[0]?.causationId).toBe(reserved.eventId);
+  });
+
+  it('reads inventory.reserved only in the sequential topology, where it triggers the charge', () => {
+    expect(paymentConsumes('parallel')).not.toContain('inventory.reserved.v1');
+    expect(paymentConsumes('sequential')).toContain('inventory.reserved.v1');
+    for (const topology of ['parallel', 'sequential'] as const) {
+      expect(paymentConsumes(topology)).toEqual(expect.arrayContaining(['order.created.v1', 'inventory.failed.v1', 'order.failed.v1']));
+    }
   });
 
   it('never charges in the sequential topology once inventory failed', () => {

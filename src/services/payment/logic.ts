@@ -1,4 +1,5 @@
 import type { SagaEvent } from '../../events/schema.js';
+import type { EventType } from '../../events/subjects.js';
 import { added, outgoing, type Outgoing, type Topology } from '../outgoing.js';
 import { paymentSucceeds } from './decision.js';
 
@@ -42,12 +43,15 @@ export interface PaymentStep {
   transactions: Transaction[];
 }
 
-export const PAYMENT_CONSUMES = [
-  'order.created.v1',
-  'inventory.reserved.v1',
-  'inventory.failed.v1',
-  'order.failed.v1',
-] as const;
+/**
+ * What payment reads. inventory.reserved.v1 is its trigger in the sequential topology only: in the
+ * parallel one it charges on order.created.v1, and reading inventory.reserved.v1 anyway cost every
+ * saga a fifth service delivery (a decode, an ack, and a state write that changed nothing it uses).
+ */
+export function paymentConsumes(topology: Topology): readonly EventType[] {
+  const always = ['order.created.v1', 'inventory.failed.v1', 'order.failed.v1'] as const;
+  return topology === 'sequential' ? [...always, 'inventory.reserved.v1'] : always;
+}
 
 export function reducePayment(prev: PaymentRecord | undefined, event: SagaEvent, config: PaymentConfig): PaymentStep {
   const record: PaymentRecord = prev ? { ...prev } : { orderId: event.orderId, charge: 'none', refunded: false, ledger: [] };

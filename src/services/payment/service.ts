@@ -1,11 +1,11 @@
 import type { Service } from '../service.js';
 import { memoryStore, save, take, type RecordStore } from '../state/record-store.js';
-import { PAYMENT_CONSUMES, paymentEvents, reducePayment, type PaymentConfig, type PaymentRecord } from './logic.js';
+import { paymentConsumes, paymentEvents, reducePayment, type PaymentConfig, type PaymentRecord } from './logic.js';
 
 export function createPaymentService(config: PaymentConfig, records: RecordStore<PaymentRecord> = memoryStore()): Service {
   return {
     name: 'payment',
-    consumes: PAYMENT_CONSUMES,
+    consumes: paymentConsumes(config.topology),
     handle(event, redelivered) {
       const prev = records.get(event.orderId);
       const step = reducePayment(prev, event, config);
