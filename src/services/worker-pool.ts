@@ -108,6 +108,10 @@ export class ServiceWorker {
     this.down = undefined;
     await this.ready(timeoutMs);
     for (const { id, orderIds } of this.settles.unanswered()) this.worker.postMessage({ type: 'settle', id, orderIds } satisfies ToWorker);
+    // A snapshot request the killed worker took but never answered is asked again (its late answer,
+    // if any, is ignored as stale); one sent while down is among the queued messages below.
+    const asked = (this.waiters.get('snapshot')?.length ?? 0) - queued.filter((m) => m.type === 'snapshot').length;
+    for (let i = 0; i < asked; i++) this.worker.postMessage({ type: 'snapshot' } satisfies ToWorker);
     for (const msg of queued) this.worker.postMessage(msg);
   }
 
