@@ -20,6 +20,8 @@ export interface EmbeddedServer {
   monitorUrl: string;
   version: string;
   storeDir: string;
+  /** The server process's id while it runs (a restart gives a new one). */
+  pid(): number | undefined;
   stop(): Promise<void>;
   /** SIGKILLs the server (a crash: no shutdown, nothing flushed by it). */
   kill(): Promise<void>;
@@ -38,13 +40,14 @@ let exitHookInstalled = false;
 
 /**
  * Runs `fn` against `natsUrl`, or against an embedded server started for it and stopped after.
- * For commands that make several runs on one server (sweep points, find-max steps).
+ * For commands that make several runs on one server (sweep points, find-max steps); `fn` gets
+ * the server too when it was started here.
  */
-export async function withNatsServer<T>(natsUrl: string | undefined, fn: (url: string) => Promise<T>): Promise<T> {
+export async function withNatsServer<T>(natsUrl: string | undefined, fn: (url: string, server?: EmbeddedServer) => Promise<T>): Promise<T> {
   if (natsUrl) return fn(natsUrl);
   const server = await startEmbeddedServer();
   try {
-    return await fn(server.url);
+    return await fn(server.url, server);
   } finally {
     await server.stop();
   }
@@ -76,6 +79,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
     monitorUrl,
     version: version.join('.'),
     storeDir: dir,
+    pid: () => (entry.child.exitCode === null && entry.child.signalCode === null ? entry.child.pid : undefined),
     stop: () => stopChild(entry),
     async kill() {
       const { child } = entry;

@@ -107,7 +107,7 @@ async function benchAction(file: string, flags: BenchFlags): Promise<number> {
     const natsUrl = flags.natsUrl ?? (flags.baseline ? (server = await startEmbeddedServer()).url : undefined);
     try {
       const abort = new AbortController();
-      const engine = new RunEngine({ scenario: scenarioAt(rate), natsUrl, simulatedPayment: simulated, warmupMs, heap: flags.heap, signal: abort.signal });
+      const engine = new RunEngine({ scenario: scenarioAt(rate), natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap, signal: abort.signal });
       const report = await watchRun(engine, abort, flags);
       process.stdout.write(`${renderBench(report, rate)}\n`);
       const baseline = flags.baseline && natsUrl ? await baselineFor(natsUrl, report, flags.quiet) : undefined;
@@ -121,10 +121,10 @@ async function benchAction(file: string, flags: BenchFlags): Promise<number> {
     }
   }
 
-  return withNatsServer(flags.natsUrl, async (natsUrl) => {
+  return withNatsServer(flags.natsUrl, async (natsUrl, server) => {
     const { best, curve } = await findMax(rate, async (stepRate) => {
       if (!flags.quiet) process.stderr.write(`trying ${stepRate}/s for ${flags.duration}…\n`);
-      const report = await new RunEngine({ scenario: scenarioAt(stepRate), natsUrl, simulatedPayment: simulated, warmupMs, heap: flags.heap }).run();
+      const report = await new RunEngine({ scenario: scenarioAt(stepRate), natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap }).run();
       const point = judge(stepRate, report, slo);
       if (!flags.quiet) process.stderr.write(`  achieved ${point.achieved} sagas/s, p50 ${point.p50} ms, p99 ${point.p99} ms: ${point.sustained ? 'sustained' : `not sustained (${point.why})`}\n`);
       return point;

@@ -1,5 +1,6 @@
 import { connectBroker, connectionStateOf, serverVersion } from '../broker/connection.js';
 import { startEmbeddedServer, type EmbeddedServer } from '../broker/embedded-server.js';
+import { brokerUsage, sampleBroker, type MonitoredServer } from '../broker/server-usage.js';
 import { InterruptedError, UsageError, type ServiceCrashedError } from '../errors.js';
 import { buildCatalogue, stockOf } from '../load/catalogue.js';
 import { createOrderSource, type OrderSource } from '../load/order-source.js';
@@ -34,6 +35,11 @@ export interface RunOptions {
    * its streams. Unlike --nats-url, broker faults may kill and restart it. Implies keep.
    */
   server?: EmbeddedServer;
+  /**
+   * The server behind natsUrl, when the caller started it (bench's own server): its CPU, memory and
+   * messages per saga are then reported, as they are for a server the run starts itself.
+   */
+  monitored?: MonitoredServer;
   /** Leave the streams on an external server after the run. Default false. */
   keep?: boolean;
   /** false: every payment succeeds (USE_SIMULATED_PAYMENT=false). Default true. */
@@ -230,6 +236,10 @@ export class RunEngine {
       await Promise.all([...[...workers.values()].map((w) => w.ready()), timer.ready()]);
       guard();
 
+      // Counted on a server this process started only: anyone else's traffic would be in the counts.
+      const monitored = embedded ?? this.options.monitored;
+      const usageFrom = monitored && (await sampleBroker(monitored, now()));
+
       this.enter('loading');
       const startedAt = now();
       const interval = this.options.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS;
@@ -325,6 +335,9 @@ export class RunEngine {
       await drained.wait(core ? Math.min(left, CORE_SETTLE_WAIT_MS) : left, abort.signal);
       guard();
 
+      const usageTo = monitored && (await sampleBroker(monitored, now()));
+      const usage = usageFrom && usageTo ? brokerUsage(usageFrom, usageTo, sent) : null;
+
       this.enter('verifying');
       await settlement.close();
       const snapshots = new Map<ServiceName, ServiceSnapshot>();
@@ -339,6 +352,7 @@ export class RunEngine {
       const report = buildReport({
         scenario,
         broker,
+        brokerUsage: usage,
         startedAt,
         loadStart,
         endedAt: now(),

@@ -10,7 +10,7 @@ const reportWith = (load: Report['load']) =>
     delivery: 'jetstream',
     state: 'kv',
     topology: 'parallel',
-    broker: { version: '2.9.10' },
+    broker: { version: '2.9.10', usage: null },
     throughput: { sagasPerSecond: 1 },
     orders: { total: 1, pending: 0, confirmed: 1, cancelled: 0, failed: 0, cancelledByReason: { payment_failed: 0, out_of_stock: 0, payment_and_stock: 0 } },
     invariants: [],
@@ -21,6 +21,19 @@ const reportWith = (load: Report['load']) =>
   }) as unknown as Report;
 
 describe('renderBench', () => {
+  it("gives nats-server's share on a server saga-sim started, and says why not on another", () => {
+    const usage = { cpuSeconds: 6.2, cores: 0.55, maxRssMb: 96, inMsgsPerSaga: 8.19, outMsgsPerSaga: 12.02, inBytesPerSaga: 1355, outBytesPerSaga: 2929 };
+    const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null });
+    expect(renderBench({ ...report, broker: { ...report.broker, usage } }, 1)).toContain(
+      'broker       nats-server cpu 6.2s (0.55 cores) · max rss 96 MB · per saga 8.19 msgs in, 12.02 out (1355 + 2929 bytes)',
+    );
+    expect(renderBench({ ...report, broker: { ...report.broker, usage: { ...usage, cpuSeconds: null, cores: null, maxRssMb: null } } }, 1)).toContain(
+      'broker       nats-server cpu not measured · per saga 8.19 msgs in',
+    );
+    expect(renderBench(report, 1)).toContain('nats-server not measured: not started by saga-sim (--nats-url)');
+  });
+
+
   it('states dropped sends, and the cap that dropped them', () => {
     const capped = renderBench(reportWith({ lateSends: 2, maxLagMs: 11, droppedSends: 40, maxInFlight: 100 }), 1);
     expect(capped).toContain('late sends   2 (max lag 11 ms) · dropped 40 (at 100 in flight)');

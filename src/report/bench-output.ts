@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import type { BrokerUsage } from '../broker/server-usage.js';
 import type { Baseline } from '../experiment/baseline.js';
 import type { CurvePoint } from '../experiment/find-max.js';
 import { decodeHistogram, type LatencySummary } from '../metrics/histogram.js';
@@ -34,8 +35,17 @@ export function renderBench(report: Report, rate: number): string {
     ladderRow('corrected', report.latency.ms),
     ladderRow('uncorrected', report.latency.uncorrectedMs),
     ...(report.latency.trend ? [`trend        ${trendText(report.latency.trend)}`] : []),
-    `process      cpu ${report.process.cpuSeconds}s (${cores.toFixed(2)} cores) · max rss ${report.process.maxRssMb} MB (saga-sim, ${report.process.heap} heap; nats-server not included)`,
+    `process      cpu ${report.process.cpuSeconds}s (${cores.toFixed(2)} cores) · max rss ${report.process.maxRssMb} MB (saga-sim, ${report.process.heap} heap)`,
+    brokerLine(report.broker.usage),
   ].join('\n');
+}
+
+/** What nats-server spent beside saga-sim: on a small machine the two share the cores. */
+function brokerLine(u: BrokerUsage | null): string {
+  if (!u) return 'broker       nats-server not measured: not started by saga-sim (--nats-url), so other clients would be counted';
+  const cpu = u.cpuSeconds === null ? 'cpu not measured' : `cpu ${u.cpuSeconds}s (${u.cores ?? '?'} cores)`;
+  const rss = u.maxRssMb === null ? '' : ` · max rss ${u.maxRssMb} MB`;
+  return `broker       nats-server ${cpu}${rss} · per saga ${u.inMsgsPerSaga} msgs in, ${u.outMsgsPerSaga} out (${u.inBytesPerSaga} + ${u.outBytesPerSaga} bytes)`;
 }
 
 export interface BaselineResult extends Baseline {

@@ -1,3 +1,4 @@
+import type { BrokerUsage } from '../broker/server-usage.js';
 import type { BrokerInfo } from '../engine/events.js';
 import type { StreamObserver } from '../engine/observer.js';
 import type { OutcomeTracker } from '../engine/outcomes.js';
@@ -14,6 +15,7 @@ import type { HeapProfile } from '../services/heap.js';
 export interface ReportParts {
   scenario: Scenario;
   broker: BrokerInfo;
+  brokerUsage: BrokerUsage | null;
   /** Epoch ms: run start, first intended send, end. */
   startedAt: number;
   loadStart: number;
@@ -67,7 +69,7 @@ export function buildReport(p: ReportParts): Report {
     topology: scenario.topology,
     delivery: scenario.delivery,
     state: scenario.state,
-    broker: p.broker,
+    broker: { ...p.broker, usage: p.brokerUsage },
     startedAt: new Date(p.startedAt).toISOString(),
     durationSeconds: round((p.endedAt - p.startedAt) / 1000, 3),
     interrupted: p.interrupted,

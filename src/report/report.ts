@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import type { BrokerUsage } from '../broker/server-usage.js';
 import type { BrokerInfo } from '../engine/events.js';
 import type { CancelReason } from '../events/schema.js';
 import { EVENT_TYPES, type EventType } from '../events/subjects.js';
@@ -24,7 +25,8 @@ export interface Report {
   delivery: 'jetstream' | 'core';
   /** Where the services kept their records: kv (durable) or memory. */
   state: 'kv' | 'memory';
-  broker: BrokerInfo;
+  /** `usage`: what nats-server did over the load and drain; null on a server this process did not start. */
+  broker: BrokerInfo & { usage: BrokerUsage | null };
   startedAt: string;
   durationSeconds: number;
   /** Stopped by Ctrl-C (the CLI then exits 130). */

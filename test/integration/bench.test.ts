@@ -17,12 +17,23 @@ describe('saga-sim bench', () => {
     expect(r.stdout).toContain('outcomes     600 confirmed · 0 cancelled (0 payment failed · 0 out of stock · 0 both) · 0 failed');
     expect(r.stdout).toMatch(/^corrected(\s+[\d.]+){6}$/m);
     expect(r.stdout).toMatch(/^uncorrected(\s+[\d.]+){6}$/m);
-    expect(r.stdout).toMatch(/cpu [\d.]+s \([\d.]+ cores\) · max rss \d+ MB \(saga-sim, lean heap;/);
+    expect(r.stdout).toMatch(/cpu [\d.]+s \([\d.]+ cores\) · max rss \d+ MB \(saga-sim, lean heap\)/);
+    expect(r.stdout).toMatch(/^broker {7}nats-server cpu [\d.]+s \([\d.]+ cores\) · max rss \d+ MB · per saga [\d.]+ msgs in, [\d.]+ out/m);
     const result = JSON.parse(readFileSync(json, 'utf8'));
     expect(result).toMatchObject({ mode: 'fixed-rate', rate: 300, report: { orders: { total: 600 }, process: { heap: 'lean' } } });
     // Throughput is that of the measured second (about 300/s), not 600 orders over 3 s.
     expect(result.report.throughput.sagasPerSecond).toBeGreaterThan(250);
     expect(result.report.throughput.sagasPerSecond).toBeLessThanOrEqual(301);
+    // What a saga costs the broker, with the defaults (KV state, double acks): in, 4 events, 4 acks and
+    // 5 state writes (order 3, payment 1, inventory 1); out, 4 PubAcks, 5 write replies, 4 ack
+    // confirmations, 4 deliveries to the services and 4 to the observer. The rest is pulls and
+    // heartbeats. A service reading an event it has no use for adds one each way (payment once did).
+    const usage = result.report.broker.usage;
+    expect(usage.inMsgsPerSaga).toBeGreaterThanOrEqual(13);
+    expect(usage.inMsgsPerSaga).toBeLessThan(14);
+    expect(usage.outMsgsPerSaga).toBeGreaterThanOrEqual(21);
+    expect(usage.outMsgsPerSaga).toBeLessThan(22);
+    expect(usage.cpuSeconds).toBeGreaterThan(0);
     const lines = readFileSync(hgrm, 'utf8').split('\n');
     expect(lines[0]).toMatch(/Value\s+Percentile\s+TotalCount\s+1\/\(1-Percentile\)/);
     // The default 2 s warm-up keeps its 300 orders out of the latency figures.
