@@ -5,8 +5,8 @@ import { connectBroker } from '../../src/broker/connection.js';
 import { provisionStateBuckets } from '../../src/broker/state-buckets.js';
 import { stateBucket } from '../../src/broker/streams.js';
 import { created, event } from '../helpers/events.js';
-import { startNats } from '../helpers/nats.js';
-import { MAX_WRITES_IN_FLIGHT, openKvStore, StateConflictError } from '../../src/services/state/kv-store.js';
+import { startNats, waitFor } from '../helpers/nats.js';
+import { COALESCE_MS, MAX_WRITES_IN_FLIGHT, openKvStore, StateConflictError } from '../../src/services/state/kv-store.js';
 import { createInventoryService } from '../../src/services/inventory/service.js';
 import { createOrderService } from '../../src/services/order/service.js';
 import type { InventoryRecord } from '../../src/services/inventory/logic.js';
@@ -79,6 +79,37 @@ describe('service state in JetStream KV', () => {
     expect(conflicts).toBe(0);
     await worker.set('ord-1', { charge: 'refunded' });
     expect((await openKvStore<{ charge: string }>(nc, stateBucket('payment'))).get('ord-1')).toEqual({ charge: 'refunded' });
+  });
+
+  it('an interim record and the next change of its key are stored in one write, both acknowledged by it', async () => {
+    await provisionStateBuckets(nc, ['order']);
+    let writes = 0;
+    const store = await openKvStore<{ n: number }>(nc, stateBucket('order'), { wrote: () => writes++ });
+    const interim = store.set('k', { n: 1 }, 'interim');
+    // A redelivery of the interim change waits for the same write.
+    const redelivery = store.settled('k');
+    const verdict = store.set('k', { n: 2 });
+    await Promise.all([interim, redelivery, verdict]);
+    expect(writes).toBe(1);
+    const reread = await openKvStore<{ n: number }>(nc, stateBucket('order'));
+    expect(reread.get('k')).toEqual({ n: 2 });
+  });
+
+  it('an interim record with no change after it is stored anyway, within COALESCE_MS, and then evicted', async () => {
+    await provisionStateBuckets(nc, ['order']);
+    let writes = 0;
+    const store = await openKvStore<{ n: number }>(nc, stateBucket('order'), { wrote: () => writes++ });
+    await store.set('a', { n: 1 });
+    const started = Date.now();
+    const interims = [store.set('a', { n: 2 }, 'interim'), store.set('b', { n: 3 }, 'interim'), store.set('b', { n: 4 }, 'interim')];
+    store.evict('a');
+    await Promise.all(interims);
+    // Held for the window, not for the ack wait (5 s) or the saga timeout; generous for a busy machine.
+    expect(Date.now() - started).toBeLessThan(COALESCE_MS + 2000);
+    expect(writes).toBe(3);
+    await waitFor('a evicted once stored', () => store.get('a') === undefined, 2000);
+    const reread = await openKvStore<{ n: number }>(nc, stateBucket('order'));
+    expect([reread.get('a'), reread.get('b')]).toEqual([{ n: 2 }, { n: 4 }]);
   });
 
   it('a restarted inventory derives the same stock from the stored reservations', async () => {

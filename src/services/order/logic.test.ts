@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { event } from '../../../test/helpers/events.js';
 import type { Topology } from '../outgoing.js';
 import { expireOrder, placeOrder, reduceOrder, type OrderRecord } from './logic.js';
-import { memoryStore, type RecordStore } from '../state/record-store.js';
+import { memoryStore, type RecordStore, type WriteKind } from '../state/record-store.js';
 import { createOrderService } from './service.js';
 
 const items = [{ productId: 'p-1', quantity: 2, unitPrice: 250 }];
@@ -101,18 +101,22 @@ describe('saga timeouts', () => {
     expect(service.tick?.(300).emit).toEqual([]);
   });
 
-  it('a placed order’s first write is deferred behind those of sagas under way; later writes are not', () => {
-    const writes: [string, boolean | undefined][] = [];
+  it('a placed order’s first write waits behind sagas under way, a reply that leaves it PENDING may wait for the next, the verdict goes now', () => {
+    const writes: [string, WriteKind | undefined][] = [];
     const inner = memoryStore<OrderRecord>();
-    const store: RecordStore<OrderRecord> = { ...inner, set: (key, record, deferred) => (writes.push([(record as OrderRecord).status, deferred]), inner.set(key, record)) };
+    const store: RecordStore<OrderRecord> = { ...inner, set: (key, record, kind) => (writes.push([(record as OrderRecord).status, kind]), inner.set(key, record)) };
     const service = createOrderService({ topology: 'parallel', sagaTimeoutMs: 1000 }, store);
     service.place?.({ orderId: 'ord-1', customerId: 'c', items }, 0);
     service.handle(facts.paid(), false);
     service.handle(facts.reserved(), false);
+    service.place?.({ orderId: 'ord-2', customerId: 'c', items }, 0);
+    service.tick?.(2000);
     expect(writes).toEqual([
-      ['PENDING', true],
-      ['PENDING', false],
-      ['CONFIRMED', false],
+      ['PENDING', 'start'],
+      ['PENDING', 'interim'],
+      ['CONFIRMED', 'step'],
+      ['PENDING', 'start'],
+      ['FAILED', 'step'],
     ]);
   });
 });

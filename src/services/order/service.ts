@@ -1,7 +1,7 @@
 import type { Topology } from '../outgoing.js';
 import type { Service, ServiceSnapshot } from '../service.js';
 import { allSaved } from '../service.js';
-import { memoryStore, save, take, type RecordStore } from '../state/record-store.js';
+import { memoryStore, save, take, type RecordStore, type WriteKind } from '../state/record-store.js';
 import { expireOrder, ORDER_CONSUMES, orderEvents, placeOrder, reduceOrder, type OrderRecord } from './logic.js';
 
 export interface OrderConfig {
@@ -20,10 +20,10 @@ export function createOrderService(config: OrderConfig, records: RecordStore<Ord
     if (record.status === 'PENDING') pending.set(record.orderId, record);
     else pending.delete(record.orderId);
   };
-  const keep = (prev: OrderRecord | undefined, record: OrderRecord | undefined, deferred = false) => {
+  const keep = (prev: OrderRecord | undefined, record: OrderRecord | undefined, kind: WriteKind) => {
     if (!record) return undefined;
     if (record !== prev) track(record);
-    return save(records, record.orderId, prev, record, deferred);
+    return save(records, record.orderId, prev, record, kind);
   };
   return {
     name: 'order',
@@ -34,7 +34,7 @@ export function createOrderService(config: OrderConfig, records: RecordStore<Ord
       // Placing a known order again (the load generator retrying after a crash) re-emits what it stands for.
       // A new order's first write waits behind those of sagas under way (see MAX_WRITES_IN_FLIGHT):
       // under overload the service finishes what it started before it takes on more.
-      return { emit: prev ? orderEvents(prev) : step.emit, saved: keep(prev, step.record, true) };
+      return { emit: prev ? orderEvents(prev) : step.emit, saved: keep(prev, step.record, 'start') };
     },
     tick(now) {
       const emit = [];
@@ -42,7 +42,7 @@ export function createOrderService(config: OrderConfig, records: RecordStore<Ord
       for (const record of pending.values()) {
         if (now - record.createdAt < config.sagaTimeoutMs) break;
         const step = expireOrder(record, now, config.sagaTimeoutMs);
-        saved.push(keep(record, step.record));
+        saved.push(keep(record, step.record, 'step'));
         emit.push(...step.emit);
       }
       return { emit, saved: allSaved(saved) };
@@ -50,7 +50,10 @@ export function createOrderService(config: OrderConfig, records: RecordStore<Ord
     handle(event, redelivered) {
       const prev = records.get(event.orderId);
       const step = reduceOrder(prev, event, config.topology);
-      return { emit: redelivered ? orderEvents(step.record) : step.emit, saved: keep(prev, step.record) };
+      // Still PENDING: the saga's next reply usually follows within a millisecond or two, and one
+      // write can store both. The message is acked only once stored, so nothing is lost meanwhile.
+      const kind = step.record?.status === 'PENDING' ? 'interim' : 'step';
+      return { emit: redelivered ? orderEvents(step.record) : step.emit, saved: keep(prev, step.record, kind) };
     },
     // A reloaded PENDING order is timed out again; it joins the end of the list, so it may expire
     // up to one saga timeout late.

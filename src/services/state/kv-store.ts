@@ -28,6 +28,8 @@ interface KeyState {
   /** The write in flight, and the one queued behind it (which will store the latest record). */
   inflight?: Promise<void>;
   queued?: Promise<void>;
+  /** An interim write held for the key's next change (at most COALESCE_MS), and the epoch it was made in. */
+  held?: { done: Promise<void>; settle: (write: Promise<void>) => void; epoch: number };
   dirty: boolean;
 }
 
@@ -40,6 +42,14 @@ interface KeyState {
  * kept starting sagas it could not finish, and every saga took about as long as the whole run.
  */
 export const MAX_WRITES_IN_FLIGHT = 256;
+
+/**
+ * How long an interim record (see WriteKind) waits for its key's next change before it is stored
+ * anyway. The order service's two replies of a saga come a millisecond or two apart, so one write
+ * stores both. The message waits unacked meanwhile, far inside the ack wait; nothing on a saga's
+ * path waits for it, since the saga's next step is the second reply, which stores both at once.
+ */
+export const COALESCE_MS = 20;
 
 /**
  * A RecordStore backed by a JetStream KV bucket. Reads come from a cache loaded from the bucket
@@ -124,9 +134,54 @@ export async function openKvStore<R>(nc: NatsConnection, bucket: string, hooks: 
     return s.queued;
   };
 
+  // Interim writes held, by key, in the order they are due (each COALESCE_MS after it was held).
+  const held = new Map<string, number>();
+  let holdTimer: NodeJS.Timeout | undefined;
+  const hold = (key: string, s: KeyState): Promise<void> => {
+    if (s.held) return s.held.done;
+    // A write already under way: queue behind it, as any write would (the queued one stores the latest record).
+    if (s.inflight) return schedule(key);
+    let settle: (write: Promise<void>) => void = () => undefined;
+    const done = new Promise<void>((resolve, reject) => (settle = (write) => write.then(resolve, reject)));
+    s.held = { done, settle, epoch: s.epoch };
+    held.set(key, Date.now() + COALESCE_MS);
+    armHoldTimer();
+    return done;
+  };
+  /** Starts a held write now; its promise and the caller's are the same write. */
+  const release = (key: string, s: KeyState): Promise<void> => {
+    const h = s.held as NonNullable<KeyState['held']>;
+    s.held = undefined;
+    held.delete(key);
+    // A conflict since it was held reloaded the record: the change it held is gone, so its message must come again.
+    const write =
+      h.epoch === s.epoch ? schedule(key) : Promise.reject(new StateConflictError(`${bucket}/${key} changed under this worker; the message will be redelivered`));
+    h.settle(write);
+    return write;
+  };
+  const releaseDue = () => {
+    holdTimer = undefined;
+    const t = Date.now();
+    for (const [key, due] of held) {
+      if (due > t) break;
+      const s = keys.get(key);
+      if (s?.held) release(key, s);
+      else held.delete(key);
+    }
+    armHoldTimer();
+  };
+  const armHoldTimer = () => {
+    if (holdTimer || held.size === 0) return;
+    const first = held.values().next().value as number;
+    holdTimer = setTimeout(releaseDue, Math.max(0, first - Date.now()));
+    // A worker that stops with writes held has sagas unfinished anyway: their messages come again.
+    holdTimer.unref();
+  };
+
   const settled = (key: string): Promise<void> | undefined => {
     const state = keys.get(key);
     if (!state) return undefined;
+    if (state.held) return state.held.done;
     if (state.queued) return state.queued;
     if (state.dirty && !state.inflight) return schedule(key);
     return state.inflight;
@@ -135,11 +190,15 @@ export async function openKvStore<R>(nc: NatsConnection, bucket: string, hooks: 
   return {
     kind: 'kv',
     get: (key) => cache.get(key),
-    set(key, record, deferred) {
+    set(key, record, kind = 'step') {
       cache.set(key, record);
-      const state = keys.get(key);
+      let state = keys.get(key);
       if (state) state.dirty = true;
-      return schedule(key, deferred);
+      else keys.set(key, (state = { epoch: 0, dirty: true }));
+      if (kind === 'interim') return hold(key, state);
+      // A write held for this change: it goes now, and stores this record too.
+      if (state.held) return release(key, state);
+      return schedule(key, kind === 'start');
     },
     settled,
     values: () => cache.values(),

@@ -3,6 +3,15 @@ export const STATE_STORES = ['kv', 'memory'] as const;
 export type StateStoreKind = (typeof STATE_STORES)[number];
 
 /**
+ * How soon a write is stored. `step`: now. `start`: a placed order's first write, which waits behind
+ * the writes of sagas under way (under overload, the service finishes what it started before it
+ * takes on more). `interim`: a record nothing waits on yet (a saga part-way, one reply in), which
+ * may wait up to COALESCE_MS for the key's next change so that one write stores both: the order
+ * service otherwise wrote three times per saga, once per reply and once when placed.
+ */
+export type WriteKind = 'step' | 'start' | 'interim';
+
+/**
  * Records by key, read from memory. Writes update memory at once; with a durable store they
  * also return a promise that resolves once the record is stored, and the shell publishes and
  * acknowledges only after that. A store serialises writes per key.
@@ -10,11 +19,8 @@ export type StateStoreKind = (typeof STATE_STORES)[number];
 export interface RecordStore<R> {
   readonly kind: StateStoreKind;
   get(key: string): R | undefined;
-  /**
-   * Replaces the record. Memory: undefined (nothing to wait for). `deferred`: the write starts a
-   * saga (a placed order), so it waits behind the writes of sagas under way.
-   */
-  set(key: string, record: R, deferred?: boolean): Promise<void> | undefined;
+  /** Replaces the record. Memory: undefined (nothing to wait for). `kind`: how soon it is stored (default step). */
+  set(key: string, record: R, kind?: WriteKind): Promise<void> | undefined;
   /** Resolves when the key's latest state is stored, retrying a write that failed; undefined when it already is. */
   settled(key: string): Promise<void> | undefined;
   values(): IterableIterator<R>;
@@ -41,8 +47,8 @@ export function take<R>(store: RecordStore<R>, keys: readonly string[]): R[] {
  * Stores `next` when a step changed the record; when it did not, waits for any write of the key
  * still due (a redelivery must not be acked before the state it repeats is stored).
  */
-export function save<R>(store: RecordStore<R>, key: string, prev: R | undefined, next: R, deferred = false): Promise<void> | undefined {
-  return next === prev ? store.settled(key) : store.set(key, next, deferred);
+export function save<R>(store: RecordStore<R>, key: string, prev: R | undefined, next: R, kind: WriteKind = 'step'): Promise<void> | undefined {
+  return next === prev ? store.settled(key) : store.set(key, next, kind);
 }
 
 export function memoryStore<R>(): RecordStore<R> {
