@@ -19,6 +19,7 @@ import type { BrokerInfo, ConnectionState, EngineEvent, EngineListener, Phase } 
 import { startClosedLoop, startOpenLoop, type LoadLoop } from './load-loop.js';
 import { coarseTimer, preciseTimer } from './precise-timer.js';
 import { loadPlan } from '../load/plan.js';
+import { loopBusyShares, sampleLoops } from '../metrics/loop-busy.js';
 import { StreamObserver } from './observer.js';
 import { scheduleFaults, wholeRunFaults } from './faults.js';
 import { OutcomeTracker } from './outcomes.js';
@@ -239,6 +240,7 @@ export class RunEngine {
       // Counted on a server this process started only: anyone else's traffic would be in the counts.
       const monitored = embedded ?? this.options.monitored;
       const usageFrom = monitored && (await sampleBroker(monitored, now()));
+      const loopsFrom = sampleLoops([...workers].map(([name, w]) => [name, w.stats]));
 
       this.enter('loading');
       const startedAt = now();
@@ -335,6 +337,7 @@ export class RunEngine {
       await drained.wait(core ? Math.min(left, CORE_SETTLE_WAIT_MS) : left, abort.signal);
       guard();
 
+      const loopBusy = loopBusyShares(loopsFrom, sampleLoops([...workers].map(([name, w]) => [name, w.stats])));
       const usageTo = monitored && (await sampleBroker(monitored, now()));
       const usage = usageFrom && usageTo ? brokerUsage(usageFrom, usageTo, sent) : null;
 
@@ -370,6 +373,7 @@ export class RunEngine {
         load: this.load.stats(),
         faults: faultsApplied,
         cpuAtStart,
+        loopBusy,
         heap: this.heap,
         warmupMs: this.options.warmupMs ?? 0,
       });

@@ -33,6 +33,14 @@ describe('renderBench', () => {
     expect(renderBench(report, 1)).toContain('nats-server not measured: not started by saga-sim (--nats-url)');
   });
 
+  it('names the busy share of each thread, so the one that runs out first shows', () => {
+    const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null });
+    const loopBusy = { main: 0.46, order: 0.714, payment: 0.55, inventory: 0.4 };
+    expect(renderBench({ ...report, process: { ...report.process, loopBusy } }, 1)).toContain(
+      'threads      event loops busy: main 46% · order 71% · payment 55% · inventory 40% (wall time, waiting for a core included)',
+    );
+  });
+
 
   it('states dropped sends, and the cap that dropped them', () => {
     const capped = renderBench(reportWith({ lateSends: 2, maxLagMs: 11, droppedSends: 40, maxInFlight: 100 }), 1);

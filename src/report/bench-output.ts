@@ -36,8 +36,15 @@ export function renderBench(report: Report, rate: number): string {
     ladderRow('uncorrected', report.latency.uncorrectedMs),
     ...(report.latency.trend ? [`trend        ${trendText(report.latency.trend)}`] : []),
     `process      cpu ${report.process.cpuSeconds}s (${cores.toFixed(2)} cores) · max rss ${report.process.maxRssMb} MB (saga-sim, ${report.process.heap} heap)`,
+    threadsLine(report.process.loopBusy),
     brokerLine(report.broker.usage),
   ].join('\n');
+}
+
+/** Which of saga-sim's threads runs out first: the busiest event loop over the load and drain. */
+function threadsLine(busy: Record<string, number> | undefined): string {
+  const shares = Object.entries(busy ?? {}).map(([name, share]) => `${name} ${Math.round(share * 100)}%`);
+  return `threads      event loops busy: ${shares.length > 0 ? shares.join(' · ') : 'not measured'} (wall time, waiting for a core included)`;
 }
 
 /** What nats-server spent beside saga-sim: on a small machine the two share the cores. */

@@ -38,6 +38,8 @@ export interface ReportParts {
   faults: Report['faults'];
   /** process.cpuUsage() when the run started. */
   cpuAtStart: NodeJS.CpuUsage;
+  /** Each thread's event-loop busy share over the load and drain. */
+  loopBusy: Record<string, number>;
   heap: HeapProfile;
   warmupMs: number;
 }
@@ -102,6 +104,7 @@ export function buildReport(p: ReportParts): Report {
     process: {
       cpuSeconds: round((({ user, system }) => (user + system) / 1e6)(process.cpuUsage(p.cpuAtStart)), 2),
       maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      loopBusy: p.loopBusy,
       heap: p.heap,
     },
     throughput: { sagasPerSecond: round(sagasPerSecond, 1), offeredPerSecond: scenario.orders.rate },

@@ -66,7 +66,11 @@ export interface Report {
   };
   /** The saga-sim process (main thread and the three service workers; nats-server not included). */
   /** `heap`: the V8 heap profile of the run (--heap). */
-  process: { cpuSeconds: number; maxRssMb: number; heap: HeapProfile };
+  /**
+   * saga-sim itself. `loopBusy`: each thread's share of wall time its event loop was busy over the load
+   * and drain (main, order, payment, inventory), 0..1; the busiest is the first to run out.
+   */
+  process: { cpuSeconds: number; maxRssMb: number; heap: HeapProfile; loopBusy: Record<string, number> };
   /** Faults injected, with when they took effect (ms from the run's start). */
   faults: (
     | { kind: 'stall'; service: string; atMs: number; forMs: number; appliedAtMs: number }

@@ -65,6 +65,9 @@ export interface WorkerStats {
   stateConflicts: number;
   /** Messages about sagas already settled and dropped, acked unhandled. */
   afterSettle: number;
+  /** The thread's event loop since it started, ms busy and idle (performance.eventLoopUtilization). */
+  loopBusyMs: number;
+  loopIdleMs: number;
 }
 
 export function emptyStats(): WorkerStats {
@@ -83,6 +86,8 @@ export function emptyStats(): WorkerStats {
     stateRetries: 0,
     stateConflicts: 0,
     afterSettle: 0,
+    loopBusyMs: 0,
+    loopIdleMs: 0,
   };
 }
 

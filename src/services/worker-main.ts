@@ -3,6 +3,7 @@
  * consumer, or core queue subscriptions), and the service's pure logic in between. Fails fast
  * when loaded outside a worker.
  */
+import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { headers } from '@nats-io/transport-node';
 import { connectBroker } from '../broker/connection.js';
@@ -152,7 +153,11 @@ async function main(): Promise<void> {
     });
   };
 
-  const timer = setInterval(() => send({ type: 'stats', stats: { ...stats } }), config.statsIntervalMs);
+  const current = () => {
+    const loop = performance.eventLoopUtilization();
+    return { ...stats, loopBusyMs: loop.active, loopIdleMs: loop.idle };
+  };
+  const timer = setInterval(() => send({ type: 'stats', stats: current() }), config.statsIntervalMs);
   // Timeouts are checked often enough to fire within a tenth of the timeout (and at least every 250 ms).
   const ticker = service.tick
     ? setInterval(() => {
@@ -196,7 +201,7 @@ async function main(): Promise<void> {
           .close()
           .then(() => nc.drain())
           .finally(() => {
-            send({ type: 'stopped', stats: { ...stats } });
+            send({ type: 'stopped', stats: current() });
             port.close();
           });
         return;

@@ -18,6 +18,7 @@ describe('saga-sim bench', () => {
     expect(r.stdout).toMatch(/^corrected(\s+[\d.]+){6}$/m);
     expect(r.stdout).toMatch(/^uncorrected(\s+[\d.]+){6}$/m);
     expect(r.stdout).toMatch(/cpu [\d.]+s \([\d.]+ cores\) · max rss \d+ MB \(saga-sim, lean heap\)/);
+    expect(r.stdout).toMatch(/^threads {6}event loops busy: main \d+% · order \d+% · payment \d+% · inventory \d+%/m);
     expect(r.stdout).toMatch(/^broker {7}nats-server cpu [\d.]+s \([\d.]+ cores\) · max rss \d+ MB · per saga [\d.]+ msgs in, [\d.]+ out/m);
     const result = JSON.parse(readFileSync(json, 'utf8'));
     expect(result).toMatchObject({ mode: 'fixed-rate', rate: 300, report: { orders: { total: 600 }, process: { heap: 'lean' } } });
@@ -36,6 +37,11 @@ describe('saga-sim bench', () => {
     expect(usage.outMsgsPerSaga).toBeGreaterThanOrEqual(20);
     expect(usage.outMsgsPerSaga).toBeLessThan(21);
     expect(usage.cpuSeconds).toBeGreaterThan(0);
+    // 300 sagas a second keep every thread busy some of the time, and none all of it.
+    for (const share of Object.values(result.report.process.loopBusy) as number[]) {
+      expect(share).toBeGreaterThan(0);
+      expect(share).toBeLessThan(1);
+    }
     const lines = readFileSync(hgrm, 'utf8').split('\n');
     expect(lines[0]).toMatch(/Value\s+Percentile\s+TotalCount\s+1\/\(1-Percentile\)/);
     // The default 2 s warm-up keeps its 300 orders out of the latency figures.
