@@ -8,7 +8,6 @@ import { ORDER_CONSUMES } from '../services/order/logic.js';
 import { paymentConsumes } from '../services/payment/logic.js';
 import { SERVICE_NAMES } from '../services/service.js';
 
-
 export interface Provisioning {
   /** The durable consumers of each service (none on core). */
   consumers: Record<string, string[]>;
