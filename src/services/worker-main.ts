@@ -221,6 +221,9 @@ async function main(): Promise<void> {
       }
     }),
   );
+  // Stats first: the main thread then has this thread's loop time as of ready, and a run's busy
+  // shares (process.loopBusy) do not count the start-up's compiling as load.
+  send({ type: 'stats', stats: current() });
   send({ type: 'ready' });
 }
 

@@ -37,6 +37,19 @@ function paymentWorker(): ServiceWorker {
   });
 }
 
+describe('a service worker', () => {
+  it('has reported its loop time by the time it is ready, so a run measures busy shares from there, not from its start', async () => {
+    const worker = paymentWorker();
+    try {
+      await worker.ready();
+      expect(worker.stats.loopBusyMs).toBeGreaterThan(0);
+      expect(worker.stats.loopIdleMs).toBeGreaterThanOrEqual(0);
+    } finally {
+      await worker.stop();
+    }
+  }, 30_000);
+});
+
 describe('a service worker killed by a crash fault', () => {
   it('answers a snapshot asked of the worker it replaced, and one asked while it was down', async () => {
     const worker = paymentWorker();
