@@ -240,7 +240,7 @@ export class RunEngine {
       // Counted on a server this process started only: anyone else's traffic would be in the counts.
       const monitored = embedded ?? this.options.monitored;
       const usageFrom = monitored && (await sampleBroker(monitored, now()));
-      const loopsFrom = sampleLoops([...workers].map(([name, w]) => [name, w.stats]));
+      const loopsFrom = sampleLoops(workers);
 
       this.enter('loading');
       const startedAt = now();
@@ -337,7 +337,7 @@ export class RunEngine {
       await drained.wait(core ? Math.min(left, CORE_SETTLE_WAIT_MS) : left, abort.signal);
       guard();
 
-      const loopBusy = loopBusyShares(loopsFrom, sampleLoops([...workers].map(([name, w]) => [name, w.stats])));
+      const loopBusy = loopBusyShares(loopsFrom, sampleLoops(workers));
       const usageTo = monitored && (await sampleBroker(monitored, now()));
       const usage = usageFrom && usageTo ? brokerUsage(usageFrom, usageTo, sent) : null;
 

@@ -13,7 +13,7 @@ describe('loopBusyShares', () => {
   });
 
   it('reads the main thread itself, and the workers from their stats', () => {
-    const sample = sampleLoops([['inventory', { loopBusyMs: 12, loopIdleMs: 34 }]]);
+    const sample = sampleLoops(new Map([['inventory', { stats: { loopBusyMs: 12, loopIdleMs: 34 } }]]));
     expect(sample.inventory).toEqual({ busyMs: 12, idleMs: 34 });
     expect(sample.main?.busyMs).toBeGreaterThan(0);
   });

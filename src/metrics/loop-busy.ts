@@ -9,10 +9,10 @@ export interface LoopTime {
 /** Every thread's loop time at one moment: the main thread's own, the workers' from their latest stats. */
 export type LoopSample = Record<string, LoopTime>;
 
-export function sampleLoops(workers: Iterable<[string, { loopBusyMs: number; loopIdleMs: number }]>): LoopSample {
+export function sampleLoops(workers: ReadonlyMap<string, { stats: { loopBusyMs: number; loopIdleMs: number } }>): LoopSample {
   const main = performance.eventLoopUtilization();
   const sample: LoopSample = { main: { busyMs: main.active, idleMs: main.idle } };
-  for (const [name, stats] of workers) sample[name] = { busyMs: stats.loopBusyMs, idleMs: stats.loopIdleMs };
+  for (const [name, { stats }] of workers) sample[name] = { busyMs: stats.loopBusyMs, idleMs: stats.loopIdleMs };
   return sample;
 }
 

@@ -108,10 +108,9 @@ export class ServiceWorker {
     this.down = undefined;
     await this.ready(timeoutMs);
     for (const { id, orderIds } of this.settles.unanswered()) this.worker.postMessage({ type: 'settle', id, orderIds } satisfies ToWorker);
-    // A snapshot request the killed worker took but never answered is asked again (its late answer,
-    // if any, is ignored as stale); one sent while down is among the queued messages below.
-    const asked = (this.waiters.get('snapshot')?.length ?? 0) - queued.filter((m) => m.type === 'snapshot').length;
-    for (let i = 0; i < asked; i++) this.worker.postMessage({ type: 'snapshot' } satisfies ToWorker);
+    // Every snapshot still awaited is asked again, as settle requests are: one the killed worker took
+    // but never answered (its late answer, if any, is ignored as stale), and one asked while it was down.
+    for (const _ of this.waiters.get('snapshot') ?? []) this.worker.postMessage({ type: 'snapshot' } satisfies ToWorker);
     for (const msg of queued) this.worker.postMessage(msg);
   }
 
@@ -121,7 +120,8 @@ export class ServiceWorker {
 
   async snapshot(timeoutMs = 10_000): Promise<ServiceSnapshot> {
     const reply = this.next('snapshot', timeoutMs);
-    this.send({ type: 'snapshot' });
+    // While the worker is down, the restart asks every snapshot still awaited.
+    if (!this.down) this.worker.postMessage({ type: 'snapshot' } satisfies ToWorker);
     const msg = await reply;
     if (msg.type !== 'snapshot') throw new Error('unexpected reply');
     return msg.snapshot;
