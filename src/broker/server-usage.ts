@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readProcessCpu } from '../metrics/thread-cpu.js';
 
 /**
  * What nats-server did during a run's load and drain. Measured only on a server this process
@@ -10,6 +11,11 @@ export interface BrokerUsage {
   cpuSeconds: number | null;
   /** cpuSeconds over the same span's wall time. */
   cores: number | null;
+  /**
+   * Cores' worth of time its threads were ready to run but waiting for a core (Linux schedstat,
+   * summed over its threads): a broker starved by saga-sim's threads answers late. Null as cpuSeconds.
+   */
+  waitingCores: number | null;
   /** Peak resident memory of the process (VmHWM), MB; null without /proc. */
   maxRssMb: number | null;
   /** Messages and bytes into and out of the server (every client: services, observer, load) per order placed. */
@@ -24,6 +30,8 @@ export interface BrokerSample {
   at: number;
   pid: number | undefined;
   cpuSeconds: number | undefined;
+  /** Its threads' summed time on a run queue, ms. */
+  runQueueMs: number | undefined;
   inMsgs: number;
   outMsgs: number;
   inBytes: number;
@@ -69,6 +77,7 @@ export async function sampleBroker(server: MonitoredServer, at: number): Promise
       at,
       pid,
       cpuSeconds: pid === undefined ? undefined : procCpuSeconds(pid),
+      runQueueMs: pid === undefined ? undefined : readProcessCpu(pid)?.waitMs,
       inMsgs: v.in_msgs,
       outMsgs: v.out_msgs,
       inBytes: v.in_bytes,
@@ -91,9 +100,11 @@ export function brokerUsage(start: BrokerSample, end: BrokerSample, sagas: numbe
   const base = restarted ? { inMsgs: 0, outMsgs: 0, inBytes: 0, outBytes: 0 } : start;
   const cpu = !restarted && start.cpuSeconds !== undefined && end.cpuSeconds !== undefined ? end.cpuSeconds - start.cpuSeconds : undefined;
   const seconds = (end.at - start.at) / 1000;
+  const waitMs = !restarted && start.runQueueMs !== undefined && end.runQueueMs !== undefined ? end.runQueueMs - start.runQueueMs : undefined;
   return {
     cpuSeconds: cpu === undefined ? null : Math.round(cpu * 100) / 100,
     cores: cpu === undefined || seconds <= 0 ? null : Math.round((cpu / seconds) * 100) / 100,
+    waitingCores: waitMs === undefined || seconds <= 0 ? null : Math.round((waitMs / 1000 / seconds) * 100) / 100,
     maxRssMb: end.pid === undefined ? null : procPeakRssMb(end.pid),
     inMsgsPerSaga: per(end.inMsgs - base.inMsgs, sagas, 2),
     outMsgsPerSaga: per(end.outMsgs - base.outMsgs, sagas, 2),

@@ -19,7 +19,7 @@ import type { BrokerInfo, ConnectionState, EngineEvent, EngineListener, Phase } 
 import { startClosedLoop, startOpenLoop, type LoadLoop } from './load-loop.js';
 import { coarseTimer, preciseTimer } from './precise-timer.js';
 import { loadPlan } from '../load/plan.js';
-import { loopBusyShares, sampleLoops } from '../metrics/loop-busy.js';
+import { loopBusyShares, sampleLoops, threadCores } from '../metrics/loop-busy.js';
 import { StreamObserver } from './observer.js';
 import { scheduleFaults, wholeRunFaults } from './faults.js';
 import { OutcomeTracker } from './outcomes.js';
@@ -337,7 +337,9 @@ export class RunEngine {
       await drained.wait(core ? Math.min(left, CORE_SETTLE_WAIT_MS) : left, abort.signal);
       guard();
 
-      const loopBusy = loopBusyShares(loopsFrom, sampleLoops(workers));
+      const loopsTo = sampleLoops(workers);
+      const loopBusy = loopBusyShares(loopsFrom, loopsTo);
+      const threads = threadCores(loopsFrom, loopsTo);
       const usageTo = monitored && (await sampleBroker(monitored, now()));
       const usage = usageFrom && usageTo ? brokerUsage(usageFrom, usageTo, sent) : null;
 
@@ -374,6 +376,7 @@ export class RunEngine {
         faults: faultsApplied,
         cpuAtStart,
         loopBusy,
+        threads,
         heap: this.heap,
         warmupMs: this.options.warmupMs ?? 0,
       });

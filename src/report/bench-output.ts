@@ -3,6 +3,7 @@ import type { BrokerUsage } from '../broker/server-usage.js';
 import type { Baseline } from '../experiment/baseline.js';
 import type { CurvePoint } from '../experiment/find-max.js';
 import { decodeHistogram, type LatencySummary } from '../metrics/histogram.js';
+import type { ThreadCores } from '../metrics/loop-busy.js';
 import type { Report } from './report.js';
 import { trendText } from './trend-text.js';
 
@@ -36,21 +37,33 @@ export function renderBench(report: Report, rate: number): string {
     ladderRow('uncorrected', report.latency.uncorrectedMs),
     ...(report.latency.trend ? [`trend        ${trendText(report.latency.trend)}`] : []),
     `process      cpu ${report.process.cpuSeconds}s (${cores.toFixed(2)} cores) · max rss ${report.process.maxRssMb} MB (saga-sim, ${report.process.heap} heap)`,
-    threadsLine(report.process.loopBusy),
+    ...threadsLines(report.process.threads, report.process.loopBusy),
     brokerLine(report.broker.usage),
   ].join('\n');
 }
 
-/** Which of saga-sim's threads runs out first: the busiest event loop over the load and drain. */
-function threadsLine(busy: Record<string, number> | undefined): string {
-  const shares = Object.entries(busy ?? {}).map(([name, share]) => `${name} ${Math.round(share * 100)}%`);
-  return `threads      event loops busy: ${shares.length > 0 ? shares.join(' · ') : 'not measured'} (wall time, waiting for a core included)`;
+/**
+ * Which of saga-sim's threads runs out first, and of what: cores it used, time it was ready but
+ * waiting for a core (a starved thread, not a busy one), and its event loop's busy share.
+ */
+function threadsLines(threads: Record<string, ThreadCores> | null | undefined, busy: Record<string, number> | undefined): string[] {
+  const list = (values: [string, string][]) => values.map(([name, v]) => `${name} ${v}`).join(' · ');
+  const shares = Object.entries(busy ?? {}).map(([name, share]): [string, string] => [name, `${Math.round(share * 100)}%`]);
+  const loops = `event loops busy: ${shares.length > 0 ? list(shares) : 'not measured'} (wall time, waiting for a core included)`;
+  if (!threads) return [`threads      ${loops}`];
+  const of = (pick: (t: ThreadCores) => number) => list(Object.entries(threads).map(([name, t]) => [name, pick(t).toFixed(2)]));
+  return [
+    `threads      cores on a core: ${of((t) => t.cores)} (other: GC helpers, I/O, send timer)`,
+    `             cores waiting for one: ${of((t) => t.waitingCores)}`,
+    `             ${loops}`,
+  ];
 }
 
 /** What nats-server spent beside saga-sim: on a small machine the two share the cores. */
 function brokerLine(u: BrokerUsage | null): string {
   if (!u) return 'broker       nats-server not measured: not started by saga-sim (--nats-url), so other clients would be counted';
-  const cpu = u.cpuSeconds === null ? 'cpu not measured' : `cpu ${u.cpuSeconds}s (${u.cores ?? '?'} cores)`;
+  const waiting = u.waitingCores === null ? '' : `, ${u.waitingCores} waiting for one`;
+  const cpu = u.cpuSeconds === null ? 'cpu not measured' : `cpu ${u.cpuSeconds}s (${u.cores ?? '?'} cores${waiting})`;
   const rss = u.maxRssMb === null ? '' : ` · max rss ${u.maxRssMb} MB`;
   return `broker       nats-server ${cpu}${rss} · per saga ${u.inMsgsPerSaga} msgs in, ${u.outMsgsPerSaga} out (${u.inBytesPerSaga} + ${u.outBytesPerSaga} bytes)`;
 }

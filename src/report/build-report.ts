@@ -3,6 +3,7 @@ import type { BrokerInfo } from '../engine/events.js';
 import type { StreamObserver } from '../engine/observer.js';
 import type { OutcomeTracker } from '../engine/outcomes.js';
 import { encodeHistogram } from '../metrics/histogram.js';
+import type { ThreadCores } from '../metrics/loop-busy.js';
 import type { Scenario } from '../scenario/schema.js';
 import { scriptedOrderId } from '../scenario/schema.js';
 import type { ServiceSnapshot, ServiceName } from '../services/service.js';
@@ -40,6 +41,8 @@ export interface ReportParts {
   cpuAtStart: NodeJS.CpuUsage;
   /** Each thread's event-loop busy share over the load and drain. */
   loopBusy: Record<string, number>;
+  /** Each thread's cores over the load and drain, and its wait for a core (null without schedstat). */
+  threads: Record<string, ThreadCores> | null;
   heap: HeapProfile;
   warmupMs: number;
 }
@@ -105,6 +108,7 @@ export function buildReport(p: ReportParts): Report {
       cpuSeconds: round((({ user, system }) => (user + system) / 1e6)(process.cpuUsage(p.cpuAtStart)), 2),
       maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       loopBusy: p.loopBusy,
+      threads: p.threads,
       heap: p.heap,
     },
     throughput: { sagasPerSecond: round(sagasPerSecond, 1), offeredPerSecond: scenario.orders.rate },

@@ -5,6 +5,7 @@ import type { CancelReason } from '../events/schema.js';
 import { EVENT_TYPES, type EventType } from '../events/subjects.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { LatencyTrend } from '../metrics/latency-trend.js';
+import type { ThreadCores } from '../metrics/loop-busy.js';
 import type { WorkerStats } from '../services/protocol.js';
 import type { Distribution } from '../load/distribution.js';
 import type { ServiceName } from '../services/service.js';
@@ -69,8 +70,17 @@ export interface Report {
   /**
    * saga-sim itself. `loopBusy`: each thread's share of wall time its event loop was busy over the load
    * and drain (main, order, payment, inventory), 0..1; the busiest is the first to run out.
+   * `threads`: over the same span, each thread's cores on a core (`cores`) and ready but waiting for one
+   * (`waitingCores`), from Linux's schedstat; `other` is the rest of the process (GC helpers, libuv,
+   * the send timer). Null where the kernel does not tell.
    */
-  process: { cpuSeconds: number; maxRssMb: number; heap: HeapProfile; loopBusy: Record<string, number> };
+  process: {
+    cpuSeconds: number;
+    maxRssMb: number;
+    heap: HeapProfile;
+    loopBusy: Record<string, number>;
+    threads: Record<string, ThreadCores> | null;
+  };
   /** Faults injected, with when they took effect (ms from the run's start). */
   faults: (
     | { kind: 'stall'; service: string; atMs: number; forMs: number; appliedAtMs: number }

@@ -68,6 +68,9 @@ export interface WorkerStats {
   /** The thread's event loop since it started, ms busy and idle (performance.eventLoopUtilization). */
   loopBusyMs: number;
   loopIdleMs: number;
+  /** The thread's scheduler time since it started, ms: on a core, and ready but waiting for one (Linux; else 0). */
+  cpuMs: number;
+  runQueueMs: number;
 }
 
 export function emptyStats(): WorkerStats {
@@ -88,6 +91,8 @@ export function emptyStats(): WorkerStats {
     afterSettle: 0,
     loopBusyMs: 0,
     loopIdleMs: 0,
+    cpuMs: 0,
+    runQueueMs: 0,
   };
 }
 

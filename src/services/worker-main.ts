@@ -18,6 +18,7 @@ import { SERVICE_NAMES, type Handled } from './service.js';
 import { StateConflictError } from './state/kv-store.js';
 import type { PlaceOrder } from './order/logic.js';
 import { OrderFlags } from '../load/order-flags.js';
+import { readThreadCpu } from '../metrics/thread-cpu.js';
 import { mulberry32 } from '../load/random.js';
 import { sample } from '../load/distribution.js';
 import { coreTransport, jetstreamTransport, type Delivery } from './transport.js';
@@ -155,7 +156,8 @@ async function main(): Promise<void> {
 
   const current = () => {
     const loop = performance.eventLoopUtilization();
-    return { ...stats, loopBusyMs: loop.active, loopIdleMs: loop.idle };
+    const cpu = readThreadCpu();
+    return { ...stats, loopBusyMs: loop.active, loopIdleMs: loop.idle, cpuMs: cpu?.cpuMs ?? 0, runQueueMs: cpu?.waitMs ?? 0 };
   };
   const timer = setInterval(() => send({ type: 'stats', stats: current() }), config.statsIntervalMs);
   // Timeouts are checked often enough to fire within a tenth of the timeout (and at least every 250 ms).
