@@ -31,7 +31,7 @@ export function createOrderSource(scenario: Scenario, catalogue: readonly Produc
   const script = scenario.script;
   const scripted = script.map((entry, i) => toPlaceOrder(entry, i, scenario, products, () => generate(i + 1)));
   return {
-    next: (seq) => scripted[seq - 1] ?? { ...generate(seq), orderId: orderIdFor(seq - scripted.length) },
+    next: (seq) => scripted[seq - 1] ?? generate(seq, orderIdFor(seq - scripted.length)),
     idOf: (seq) => scripted[seq - 1]?.orderId ?? orderIdFor(seq - scripted.length),
     scriptedIds: scripted.map((o) => o.orderId),
     overrides: overridesOf(script, scripted),
