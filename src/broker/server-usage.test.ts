@@ -6,6 +6,7 @@ const sample = (over: Partial<BrokerSample>): BrokerSample => ({
   pid: undefined,
   cpuSeconds: undefined,
   runQueueMs: undefined,
+  runs: undefined,
   inMsgs: 0,
   outMsgs: 0,
   inBytes: 0,
@@ -15,12 +16,13 @@ const sample = (over: Partial<BrokerSample>): BrokerSample => ({
 
 describe('brokerUsage', () => {
   it('divides what crossed the server by the orders placed, and its CPU by the wall time', () => {
-    const from = sample({ at: 1_000, cpuSeconds: 10, runQueueMs: 2_000, inMsgs: 500, outMsgs: 700, inBytes: 1e5, outBytes: 2e5 });
-    const to = sample({ at: 11_000, cpuSeconds: 15.5, runQueueMs: 5_500, inMsgs: 500 + 8_190, outMsgs: 700 + 12_020, inBytes: 1e5 + 1_355_000, outBytes: 2e5 + 2_929_000 });
+    const from = sample({ at: 1_000, cpuSeconds: 10, runQueueMs: 2_000, runs: 10_000, inMsgs: 500, outMsgs: 700, inBytes: 1e5, outBytes: 2e5 });
+    const to = sample({ at: 11_000, cpuSeconds: 15.5, runQueueMs: 5_500, runs: 14_980, inMsgs: 500 + 8_190, outMsgs: 700 + 12_020, inBytes: 1e5 + 1_355_000, outBytes: 2e5 + 2_929_000 });
     expect(brokerUsage(from, to, 1_000)).toEqual({
       cpuSeconds: 5.5,
       cores: 0.55,
       waitingCores: 0.35,
+      runsPerSaga: 4.98,
       maxRssMb: null,
       inMsgsPerSaga: 8.19,
       outMsgsPerSaga: 12.02,
@@ -36,6 +38,7 @@ describe('brokerUsage', () => {
     expect(usage.cpuSeconds).toBeNull();
     expect(usage.cores).toBeNull();
     expect(usage.waitingCores).toBeNull();
+    expect(usage.runsPerSaga).toBeNull();
     expect(usage.inMsgsPerSaga).toBe(9);
     expect(usage.outMsgsPerSaga).toBe(13);
   });

@@ -16,6 +16,8 @@ export interface BrokerUsage {
    * summed over its threads): a broker starved by saga-sim's threads answers late. Null as cpuSeconds.
    */
   waitingCores: number | null;
+  /** Times its threads were put on a core, per order placed: its wake-ups, about, each a context switch. Null as cpuSeconds. */
+  runsPerSaga: number | null;
   /** Peak resident memory of the process (VmHWM), MB; null without /proc. */
   maxRssMb: number | null;
   /** Messages and bytes into and out of the server (every client: services, observer, load) per order placed. */
@@ -30,8 +32,9 @@ export interface BrokerSample {
   at: number;
   pid: number | undefined;
   cpuSeconds: number | undefined;
-  /** Its threads' summed time on a run queue, ms. */
+  /** Its threads' summed time on a run queue, ms, and times they were put on a core (schedstat). */
   runQueueMs: number | undefined;
+  runs: number | undefined;
   inMsgs: number;
   outMsgs: number;
   inBytes: number;
@@ -67,6 +70,11 @@ function procPeakRssMb(pid: number): number | null {
   }
 }
 
+function schedOf(pid: number | undefined): { runQueueMs: number | undefined; runs: number | undefined } {
+  const sched = pid === undefined ? null : readProcessCpu(pid);
+  return { runQueueMs: sched?.waitMs, runs: sched?.runs };
+}
+
 /** Reads the counters; undefined when the server does not answer (killed by a fault just then). */
 export async function sampleBroker(server: MonitoredServer, at: number): Promise<BrokerSample | undefined> {
   try {
@@ -77,7 +85,7 @@ export async function sampleBroker(server: MonitoredServer, at: number): Promise
       at,
       pid,
       cpuSeconds: pid === undefined ? undefined : procCpuSeconds(pid),
-      runQueueMs: pid === undefined ? undefined : readProcessCpu(pid)?.waitMs,
+      ...schedOf(pid),
       inMsgs: v.in_msgs,
       outMsgs: v.out_msgs,
       inBytes: v.in_bytes,
@@ -100,11 +108,14 @@ export function brokerUsage(start: BrokerSample, end: BrokerSample, sagas: numbe
   const base = restarted ? { inMsgs: 0, outMsgs: 0, inBytes: 0, outBytes: 0 } : start;
   const cpu = !restarted && start.cpuSeconds !== undefined && end.cpuSeconds !== undefined ? end.cpuSeconds - start.cpuSeconds : undefined;
   const seconds = (end.at - start.at) / 1000;
-  const waitMs = !restarted && start.runQueueMs !== undefined && end.runQueueMs !== undefined ? end.runQueueMs - start.runQueueMs : undefined;
+  const delta = (a: number | undefined, b: number | undefined) => (!restarted && a !== undefined && b !== undefined ? b - a : undefined);
+  const waitMs = delta(start.runQueueMs, end.runQueueMs);
+  const runs = delta(start.runs, end.runs);
   return {
     cpuSeconds: cpu === undefined ? null : Math.round(cpu * 100) / 100,
     cores: cpu === undefined || seconds <= 0 ? null : Math.round((cpu / seconds) * 100) / 100,
     waitingCores: waitMs === undefined || seconds <= 0 ? null : Math.round((waitMs / 1000 / seconds) * 100) / 100,
+    runsPerSaga: runs === undefined ? null : per(runs, sagas, 2),
     maxRssMb: end.pid === undefined ? null : procPeakRssMb(end.pid),
     inMsgsPerSaga: per(end.inMsgs - base.inMsgs, sagas, 2),
     outMsgsPerSaga: per(end.outMsgs - base.outMsgs, sagas, 2),

@@ -17,7 +17,7 @@ export interface LoopSample {
 }
 
 interface WorkerLoop {
-  stats: { loopBusyMs: number; loopIdleMs: number; cpuMs: number; runQueueMs: number };
+  stats: { loopBusyMs: number; loopIdleMs: number; cpuMs: number; runQueueMs: number; cpuRuns: number };
 }
 
 export function sampleLoops(workers: ReadonlyMap<string, WorkerLoop>): LoopSample {
@@ -25,7 +25,7 @@ export function sampleLoops(workers: ReadonlyMap<string, WorkerLoop>): LoopSampl
   const mainCpu = readThreadCpu();
   const threads: Record<string, LoopTime> = { main: { busyMs: main.active, idleMs: main.idle, ...(mainCpu ? { cpu: mainCpu } : {}) } };
   for (const [name, { stats }] of workers) {
-    threads[name] = { busyMs: stats.loopBusyMs, idleMs: stats.loopIdleMs, ...(mainCpu ? { cpu: { cpuMs: stats.cpuMs, waitMs: stats.runQueueMs } } : {}) };
+    threads[name] = { busyMs: stats.loopBusyMs, idleMs: stats.loopIdleMs, ...(mainCpu ? { cpu: { cpuMs: stats.cpuMs, waitMs: stats.runQueueMs, runs: stats.cpuRuns } } : {}) };
   }
   return { threads, process: mainCpu ? readProcessCpu(process.pid) : null };
 }
@@ -53,6 +53,8 @@ export function loopBusyShares(from: LoopSample, to: LoopSample): Record<string,
 export interface ThreadCores {
   cores: number;
   waitingCores: number;
+  /** Times it was put on a core over the span: its wake-ups, about, each a context switch. */
+  runs: number;
 }
 
 /**
@@ -63,22 +65,25 @@ export interface ThreadCores {
 export function threadCores(from: LoopSample, to: LoopSample): Record<string, ThreadCores> | null {
   if (!from.process || !to.process) return null;
   const cores: Record<string, ThreadCores> = {};
-  const sum = { cpuMs: 0, waitMs: 0 };
+  const sum = { cpuMs: 0, waitMs: 0, runs: 0 };
   let mainWallMs = 0;
   for (const [name, end] of Object.entries(to.threads)) {
     const start = from.threads[name] ?? NO_TIME;
     if (!end.cpu) return null;
     const cpuMs = end.cpu.cpuMs - (start.cpu?.cpuMs ?? 0);
     const waitMs = end.cpu.waitMs - (start.cpu?.waitMs ?? 0);
+    const runs = end.cpu.runs - (start.cpu?.runs ?? 0);
     const wall = wallMs(start, end);
     if (name === 'main') mainWallMs = wall;
     sum.cpuMs += cpuMs;
     sum.waitMs += waitMs;
-    cores[name] = { cores: share(cpuMs, wall), waitingCores: share(waitMs, wall) };
+    sum.runs += runs;
+    cores[name] = { cores: share(cpuMs, wall), waitingCores: share(waitMs, wall), runs };
   }
   // The workers' windows are shifted by up to a stats interval, so the difference can dip below 0.
   const otherCpu = Math.max(0, to.process.cpuMs - from.process.cpuMs - sum.cpuMs);
   const otherWait = Math.max(0, to.process.waitMs - from.process.waitMs - sum.waitMs);
-  cores.other = { cores: share(otherCpu, mainWallMs), waitingCores: share(otherWait, mainWallMs) };
+  const otherRuns = Math.max(0, to.process.runs - from.process.runs - sum.runs);
+  cores.other = { cores: share(otherCpu, mainWallMs), waitingCores: share(otherWait, mainWallMs), runs: otherRuns };
   return cores;
 }

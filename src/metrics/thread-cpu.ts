@@ -6,6 +6,8 @@ export interface ThreadCpu {
   cpuMs: number;
   /** Time ready to run but waiting on a run queue for a core. */
   waitMs: number;
+  /** Times it was put on a core: about its wake-ups, each of which costs a context switch. */
+  runs: number;
 }
 
 /**
@@ -23,9 +25,9 @@ export function readThreadCpu(path = '/proc/thread-self/schedstat'): ThreadCpu |
 
 /** `<ns on a core> <ns waiting on a run queue> <timeslices>` (Documentation/scheduler/sched-stats.rst). */
 export function parseSchedstat(text: string): ThreadCpu | null {
-  const [run, wait] = text.trim().split(/\s+/).map(Number);
-  if (run === undefined || wait === undefined || !Number.isFinite(run) || !Number.isFinite(wait)) return null;
-  return { cpuMs: run / 1e6, waitMs: wait / 1e6 };
+  const [run, wait, slices] = text.trim().split(/\s+/).map(Number);
+  if (run === undefined || wait === undefined || slices === undefined || ![run, wait, slices].every(Number.isFinite)) return null;
+  return { cpuMs: run / 1e6, waitMs: wait / 1e6, runs: slices };
 }
 
 /** Summed over every thread of a process (nats-server's Go threads). A thread that ended takes its share with it. */
@@ -36,13 +38,14 @@ export function readProcessCpu(pid: number): ThreadCpu | null {
   } catch {
     return null;
   }
-  const total = { cpuMs: 0, waitMs: 0 };
+  const total = { cpuMs: 0, waitMs: 0, runs: 0 };
   let read = 0;
   for (const tid of tids) {
     const t = readThreadCpu(`/proc/${pid}/task/${tid}/schedstat`);
     if (!t) continue;
     total.cpuMs += t.cpuMs;
     total.waitMs += t.waitMs;
+    total.runs += t.runs;
     read++;
   }
   return read > 0 ? total : null;

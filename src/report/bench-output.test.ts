@@ -22,12 +22,12 @@ const reportWith = (load: Report['load']) =>
 
 describe('renderBench', () => {
   it("gives nats-server's share on a server saga-sim started, and says why not on another", () => {
-    const usage = { cpuSeconds: 6.2, cores: 0.55, waitingCores: 0.31, maxRssMb: 96, inMsgsPerSaga: 8.19, outMsgsPerSaga: 12.02, inBytesPerSaga: 1355, outBytesPerSaga: 2929 };
+    const usage = { cpuSeconds: 6.2, cores: 0.55, waitingCores: 0.31, runsPerSaga: 4.98, maxRssMb: 96, inMsgsPerSaga: 8.19, outMsgsPerSaga: 12.02, inBytesPerSaga: 1355, outBytesPerSaga: 2929 };
     const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null });
     expect(renderBench({ ...report, broker: { ...report.broker, usage } }, 1)).toContain(
-      'broker       nats-server cpu 6.2s (0.55 cores, 0.31 waiting for one) · max rss 96 MB · per saga 8.19 msgs in, 12.02 out (1355 + 2929 bytes)',
+      'broker       nats-server cpu 6.2s (0.55 cores, 0.31 waiting for one, 4.98 runs per saga) · max rss 96 MB · per saga 8.19 msgs in, 12.02 out (1355 + 2929 bytes)',
     );
-    expect(renderBench({ ...report, broker: { ...report.broker, usage: { ...usage, cpuSeconds: null, cores: null, waitingCores: null, maxRssMb: null } } }, 1)).toContain(
+    expect(renderBench({ ...report, broker: { ...report.broker, usage: { ...usage, cpuSeconds: null, cores: null, waitingCores: null, runsPerSaga: null, maxRssMb: null } } }, 1)).toContain(
       'broker       nats-server cpu not measured · per saga 8.19 msgs in',
     );
     expect(renderBench(report, 1)).toContain('nats-server not measured: not started by saga-sim (--nats-url)');
@@ -44,12 +44,18 @@ describe('renderBench', () => {
   it("tells a thread's cores from its wait for one, where the kernel tells them", () => {
     const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null });
     const loopBusy = { main: 0.97, order: 0.83 };
-    const threads = { main: { cores: 0.56, waitingCores: 0.37 }, order: { cores: 0.43, waitingCores: 0.4 }, other: { cores: 0.12, waitingCores: 0.1 } };
-    const lines = renderBench({ ...report, process: { ...report.process, loopBusy, threads } }, 1).split('\n');
+    const threads = {
+      main: { cores: 0.56, waitingCores: 0.37, runs: 1560 },
+      order: { cores: 0.43, waitingCores: 0.4, runs: 1140 },
+      other: { cores: 0.12, waitingCores: 0.1, runs: 300 },
+    };
+    const sagas = { ...report.orders, total: 1000 };
+    const lines = renderBench({ ...report, orders: sagas, process: { ...report.process, loopBusy, threads } }, 1).split('\n');
     const at = lines.findIndex((l) => l.startsWith('threads'));
-    expect(lines.slice(at, at + 3)).toEqual([
+    expect(lines.slice(at, at + 4)).toEqual([
       'threads      cores on a core: main 0.56 · order 0.43 · other 0.12 (other: GC helpers, I/O, send timer)',
       '             cores waiting for one: main 0.37 · order 0.40 · other 0.10',
+      '             runs per saga: main 1.56 · order 1.14 · other 0.30 (times put on a core: its wake-ups, each a context switch)',
       '             event loops busy: main 97% · order 83% (wall time, waiting for a core included)',
     ]);
   });

@@ -37,7 +37,7 @@ export function renderBench(report: Report, rate: number): string {
     ladderRow('uncorrected', report.latency.uncorrectedMs),
     ...(report.latency.trend ? [`trend        ${trendText(report.latency.trend)}`] : []),
     `process      cpu ${report.process.cpuSeconds}s (${cores.toFixed(2)} cores) · max rss ${report.process.maxRssMb} MB (saga-sim, ${report.process.heap} heap)`,
-    ...threadsLines(report.process.threads, report.process.loopBusy),
+    ...threadsLines(report.process.threads, report.process.loopBusy, report.orders.total),
     brokerLine(report.broker.usage),
   ].join('\n');
 }
@@ -46,7 +46,7 @@ export function renderBench(report: Report, rate: number): string {
  * Which of saga-sim's threads runs out first, and of what: cores it used, time it was ready but
  * waiting for a core (a starved thread, not a busy one), and its event loop's busy share.
  */
-function threadsLines(threads: Record<string, ThreadCores> | null | undefined, busy: Record<string, number> | undefined): string[] {
+function threadsLines(threads: Record<string, ThreadCores> | null | undefined, busy: Record<string, number> | undefined, sagas: number): string[] {
   const list = (values: [string, string][]) => values.map(([name, v]) => `${name} ${v}`).join(' · ');
   const shares = Object.entries(busy ?? {}).map(([name, share]): [string, string] => [name, `${Math.round(share * 100)}%`]);
   const loops = `event loops busy: ${shares.length > 0 ? list(shares) : 'not measured'} (wall time, waiting for a core included)`;
@@ -55,6 +55,7 @@ function threadsLines(threads: Record<string, ThreadCores> | null | undefined, b
   return [
     `threads      cores on a core: ${of((t) => t.cores)} (other: GC helpers, I/O, send timer)`,
     `             cores waiting for one: ${of((t) => t.waitingCores)}`,
+    `             runs per saga: ${of((t) => (sagas > 0 ? t.runs / sagas : 0))} (times put on a core: its wake-ups, each a context switch)`,
     `             ${loops}`,
   ];
 }
@@ -62,7 +63,7 @@ function threadsLines(threads: Record<string, ThreadCores> | null | undefined, b
 /** What nats-server spent beside saga-sim: on a small machine the two share the cores. */
 function brokerLine(u: BrokerUsage | null): string {
   if (!u) return 'broker       nats-server not measured: not started by saga-sim (--nats-url), so other clients would be counted';
-  const waiting = u.waitingCores === null ? '' : `, ${u.waitingCores} waiting for one`;
+  const waiting = (u.waitingCores === null ? '' : `, ${u.waitingCores} waiting for one`) + (u.runsPerSaga === null ? '' : `, ${u.runsPerSaga} runs per saga`);
   const cpu = u.cpuSeconds === null ? 'cpu not measured' : `cpu ${u.cpuSeconds}s (${u.cores ?? '?'} cores${waiting})`;
   const rss = u.maxRssMb === null ? '' : ` · max rss ${u.maxRssMb} MB`;
   return `broker       nats-server ${cpu}${rss} · per saga ${u.inMsgsPerSaga} msgs in, ${u.outMsgsPerSaga} out (${u.inBytesPerSaga} + ${u.outBytesPerSaga} bytes)`;

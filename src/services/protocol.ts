@@ -71,6 +71,8 @@ export interface WorkerStats {
   /** The thread's scheduler time since it started, ms: on a core, and ready but waiting for one (Linux; else 0). */
   cpuMs: number;
   runQueueMs: number;
+  /** Times the thread was put on a core (its wake-ups, about). */
+  cpuRuns: number;
 }
 
 export function emptyStats(): WorkerStats {
@@ -93,6 +95,7 @@ export function emptyStats(): WorkerStats {
     loopIdleMs: 0,
     cpuMs: 0,
     runQueueMs: 0,
+    cpuRuns: 0,
   };
 }
 

@@ -157,7 +157,7 @@ async function main(): Promise<void> {
   const current = () => {
     const loop = performance.eventLoopUtilization();
     const cpu = readThreadCpu();
-    return { ...stats, loopBusyMs: loop.active, loopIdleMs: loop.idle, cpuMs: cpu?.cpuMs ?? 0, runQueueMs: cpu?.waitMs ?? 0 };
+    return { ...stats, loopBusyMs: loop.active, loopIdleMs: loop.idle, cpuMs: cpu?.cpuMs ?? 0, runQueueMs: cpu?.waitMs ?? 0, cpuRuns: cpu?.runs ?? 0 };
   };
   const timer = setInterval(() => send({ type: 'stats', stats: current() }), config.statsIntervalMs);
   // Timeouts are checked often enough to fire within a tenth of the timeout (and at least every 250 ms).

@@ -20,7 +20,7 @@ describe('saga-sim bench', () => {
     expect(r.stdout).toMatch(/cpu [\d.]+s \([\d.]+ cores\) · max rss \d+ MB \(saga-sim, lean heap\)/);
     expect(r.stdout).toMatch(/^threads {6}cores on a core: main [\d.]+ · order [\d.]+ · payment [\d.]+ · inventory [\d.]+ · other [\d.]+/m);
     expect(r.stdout).toMatch(/^ {13}event loops busy: main \d+% · order \d+% · payment \d+% · inventory \d+%/m);
-    expect(r.stdout).toMatch(/^broker {7}nats-server cpu [\d.]+s \([\d.]+ cores, [\d.]+ waiting for one\) · max rss \d+ MB · per saga [\d.]+ msgs in, [\d.]+ out/m);
+    expect(r.stdout).toMatch(/^broker {7}nats-server cpu [\d.]+s \([\d.]+ cores, [\d.]+ waiting for one, [\d.]+ runs per saga\) · max rss \d+ MB · per saga [\d.]+ msgs in, [\d.]+ out/m);
     const result = JSON.parse(readFileSync(json, 'utf8'));
     expect(result).toMatchObject({ mode: 'fixed-rate', rate: 300, report: { orders: { total: 600 }, process: { heap: 'lean' } } });
     // Throughput is that of the measured second (about 300/s), not 600 orders over 3 s.
@@ -44,13 +44,16 @@ describe('saga-sim bench', () => {
       expect(share).toBeLessThan(1);
     }
     // Linux tells each thread's time on a core apart from its wait for one (schedstat).
-    const threads = result.report.process.threads as Record<string, { cores: number; waitingCores: number }>;
+    const threads = result.report.process.threads as Record<string, { cores: number; waitingCores: number; runs: number }>;
     expect(Object.keys(threads)).toEqual(['main', 'order', 'payment', 'inventory', 'other']);
     for (const name of ['main', 'order', 'payment', 'inventory']) {
       expect(threads[name]?.cores).toBeGreaterThan(0);
       expect(threads[name]?.cores).toBeLessThanOrEqual(1);
+      // Each saga wakes every service thread at least once.
+      expect(threads[name]?.runs).toBeGreaterThanOrEqual(result.report.orders.total);
     }
     expect(usage.waitingCores).toBeGreaterThanOrEqual(0);
+    expect(usage.runsPerSaga).toBeGreaterThan(1);
     const lines = readFileSync(hgrm, 'utf8').split('\n');
     expect(lines[0]).toMatch(/Value\s+Percentile\s+TotalCount\s+1\/\(1-Percentile\)/);
     // The default 2 s warm-up keeps its 300 orders out of the latency figures.
