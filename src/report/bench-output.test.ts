@@ -61,6 +61,19 @@ describe('renderBench', () => {
   });
 
 
+  it("says how busy the machine's cores were, and when they were saturated", () => {
+    const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null });
+    const threads = { main: { cores: 0.5, waitingCores: 0.4, runs: 1 }, order: { cores: 0.6, waitingCores: 0.4, runs: 1 }, other: { cores: 0.24, waitingCores: 0.1, runs: 1 } };
+    const usage = { cpuSeconds: 5, cores: 0.52, waitingCores: 1.3, runsPerSaga: 5, maxRssMb: 90, inMsgsPerSaga: 8, outMsgsPerSaga: 12, inBytesPerSaga: 1, outBytesPerSaga: 1 };
+    const busy = { ...report, process: { ...report.process, threads, availableCores: 2 }, broker: { ...report.broker, usage } };
+    expect(renderBench(busy, 1)).toContain('machine      2 cores, 1.86 busy (saga-sim 1.34 · nats-server 0.52): 93% · SATURATED: these figures measure the machine as much as the saga design');
+    const idle = { ...busy, process: { ...busy.process, availableCores: 4 } };
+    expect(renderBench(idle, 1)).toMatch(/^machine {6}4 cores, 1.86 busy \(saga-sim 1.34 · nats-server 0.52\): 47%$/m);
+    const external = { ...busy, broker: { ...busy.broker, usage: null } };
+    expect(renderBench(external, 1)).toContain('machine      2 cores, at least 1.34 busy (saga-sim 1.34 · nats-server not measured): 67%');
+    expect(renderBench(report, 1)).not.toContain('machine');
+  });
+
   it('states dropped sends, and the cap that dropped them', () => {
     const capped = renderBench(reportWith({ lateSends: 2, maxLagMs: 11, droppedSends: 40, maxInFlight: 100 }), 1);
     expect(capped).toContain('late sends   2 (max lag 11 ms) · dropped 40 (at 100 in flight)');

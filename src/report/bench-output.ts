@@ -39,7 +39,29 @@ export function renderBench(report: Report, rate: number): string {
     `process      cpu ${report.process.cpuSeconds}s (${cores.toFixed(2)} cores) · max rss ${report.process.maxRssMb} MB (saga-sim, ${report.process.heap} heap)`,
     ...threadsLines(report.process.threads, report.process.loopBusy, report.orders.total),
     brokerLine(report.broker.usage),
+    ...machineLine(report),
   ].join('\n');
+}
+
+/** Over this share of the machine's cores busy, what a bench measures is mostly the wait for a core. */
+export const SATURATED_SHARE = 0.85;
+
+/**
+ * How busy the machine's cores were over the load and drain: saga-sim's threads and nats-server's.
+ * On a saturated machine every figure above includes waiting for a core, so it describes the machine
+ * as much as the saga design. Needs the threads' schedstat (Linux).
+ */
+function machineLine(report: Report): string[] {
+  const threads = report.process.threads;
+  const cores = report.process.availableCores;
+  if (!threads || !cores) return [];
+  const sagaSim = Object.values(threads).reduce((sum, t) => sum + t.cores, 0);
+  const broker = report.broker.usage?.cores ?? null;
+  const busy = sagaSim + (broker ?? 0);
+  const share = busy / cores;
+  const parts = `saga-sim ${sagaSim.toFixed(2)} · nats-server ${broker === null ? 'not measured' : broker.toFixed(2)}`;
+  const warning = share > SATURATED_SHARE ? ' · SATURATED: these figures measure the machine as much as the saga design' : '';
+  return [`machine      ${cores} cores, ${broker === null ? 'at least ' : ''}${busy.toFixed(2)} busy (${parts}): ${Math.round(share * 100)}%${warning}`];
 }
 
 /**

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { BrokerUsage } from '../broker/server-usage.js';
 import type { BrokerInfo } from '../engine/events.js';
 import type { StreamObserver } from '../engine/observer.js';
@@ -107,6 +108,7 @@ export function buildReport(p: ReportParts): Report {
     process: {
       cpuSeconds: round((({ user, system }) => (user + system) / 1e6)(process.cpuUsage(p.cpuAtStart)), 2),
       maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      availableCores: availableParallelism(),
       loopBusy: p.loopBusy,
       threads: p.threads,
       heap: p.heap,

@@ -72,10 +72,12 @@ export interface Report {
    * and drain (main, order, payment, inventory), 0..1; the busiest is the first to run out.
    * `threads`: over the same span, each thread's cores on a core (`cores`) and ready but waiting for one
    * (`waitingCores`), from Linux's schedstat; `other` is the rest of the process (GC helpers, libuv,
-   * the send timer). Null where the kernel does not tell.
+   * the send timer). Null where the kernel does not tell. `availableCores`: the cores this process may
+   * use (os.availableParallelism()), which saga-sim and a local nats-server share.
    */
   process: {
     cpuSeconds: number;
+    availableCores: number;
     maxRssMb: number;
     heap: HeapProfile;
     loopBusy: Record<string, number>;

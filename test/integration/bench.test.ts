@@ -20,6 +20,7 @@ describe('saga-sim bench', () => {
     expect(r.stdout).toMatch(/cpu [\d.]+s \([\d.]+ cores\) · max rss \d+ MB \(saga-sim, lean heap\)/);
     expect(r.stdout).toMatch(/^threads {6}cores on a core: main [\d.]+ · order [\d.]+ · payment [\d.]+ · inventory [\d.]+ · other [\d.]+/m);
     expect(r.stdout).toMatch(/^ {13}event loops busy: main \d+% · order \d+% · payment \d+% · inventory \d+%/m);
+    expect(r.stdout).toMatch(/^machine {6}\d+ cores, [\d.]+ busy \(saga-sim [\d.]+ · nats-server [\d.]+\): \d+%/m);
     expect(r.stdout).toMatch(/^broker {7}nats-server cpu [\d.]+s \([\d.]+ cores, [\d.]+ waiting for one, [\d.]+ runs per saga\) · max rss \d+ MB · per saga [\d.]+ msgs in, [\d.]+ out/m);
     const result = JSON.parse(readFileSync(json, 'utf8'));
     expect(result).toMatchObject({ mode: 'fixed-rate', rate: 300, report: { orders: { total: 600 }, process: { heap: 'lean' } } });
