@@ -60,7 +60,6 @@ describe('renderBench', () => {
     ]);
   });
 
-
   it("says how busy the machine's cores were, and when they were saturated", () => {
     const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null });
     const threads = { main: { cores: 0.5, waitingCores: 0.4, runs: 1 }, order: { cores: 0.6, waitingCores: 0.4, runs: 1 }, other: { cores: 0.24, waitingCores: 0.1, runs: 1 } };

@@ -70,8 +70,8 @@ export interface Report {
   /**
    * saga-sim itself. `loopBusy`: each thread's share of wall time its event loop was busy over the load
    * and drain (main, order, payment, inventory), 0..1; the busiest is the first to run out.
-   * `threads`: over the same span, each thread's cores on a core (`cores`) and ready but waiting for one
-   * (`waitingCores`), from Linux's schedstat; `other` is the rest of the process (GC helpers, libuv,
+   * `threads`: over the same span, each thread's cores on a core (`cores`), ready but waiting for one
+   * (`waitingCores`), and the times it was put on a core (`runs`, about its wake-ups), from Linux's schedstat; `other` is the rest of the process (GC helpers, libuv,
    * the send timer). Null where the kernel does not tell. `availableCores`: the cores this process may
    * use (os.availableParallelism()), which saga-sim and a local nats-server share.
    */
