@@ -131,7 +131,7 @@ export function startOpenLoop(arrivals: ArrivalProcess, limits: LoadLimits, call
     const t = now();
     // Nothing due yet (most passes of a fine wait): no batch is made. At 100,000/s the empty batches
     // were a third of the loop's allocations, and its GC pauses were what made sends late.
-    if (nextAt() > t && !exhausted()) return wait();
+    if (nextAt() > t && !exhausted()) return wait(t);
     const orders: PlaceOrder[] = [];
     const times: number[] = [];
     while (nextAt() <= t && !exhausted()) {
@@ -150,9 +150,11 @@ export function startOpenLoop(arrivals: ArrivalProcess, limits: LoadLimits, call
     if (exhausted()) return end();
     wait();
   };
-  const wait = () => {
-    if (nextAt() - now() < FINE_WAIT_MS) immediate = setImmediate(tick);
-    else timer.at(nextAt(), tick);
+  // `at`: the clock as just read, if nothing happened since (an empty pass reads it once, not twice).
+  const wait = (at = now()) => {
+    const due = nextAt();
+    if (due - at < FINE_WAIT_MS) immediate = setImmediate(tick);
+    else timer.at(due, tick);
   };
   tick();
   return {
