@@ -13,6 +13,7 @@ import type { InvariantResult } from '../verify/invariants.js';
 import { evaluateThresholds, type Threshold } from '../verify/thresholds.js';
 import { eventCounts, REPORT_SCHEMA_VERSION, type Report } from './report.js';
 import type { HeapProfile } from '../services/heap.js';
+import { sagasPerSecond } from './throughput.js';
 
 export interface ReportParts {
   scenario: Scenario;
@@ -55,11 +56,7 @@ export function buildReport(p: ReportParts): Report {
   const ladders = outcomes.ladders();
   const { sent, invariants } = p;
   const finished = outcomes.finished.size;
-  const seconds = Math.max(0.001, (Math.max(outcomes.lastTerminalAt, p.loadStart) - p.loadStart) / 1000);
-  // After a warm-up (bench), throughput is that of the measured part: the warm-up ramps its rate up.
-  const measuredFrom = p.loadStart + p.warmupMs;
-  const sagasPerSecond =
-    p.warmupMs > 0 ? outcomes.measured.finished / Math.max(0.001, (Math.max(outcomes.measured.lastAt, measuredFrom) - measuredFrom) / 1000) : finished / seconds;
+  const throughput = sagasPerSecond({ loadStart: p.loadStart, finished, lastTerminalAt: outcomes.lastTerminalAt, warmupMs: p.warmupMs, measured: outcomes.measured });
   const snapshot = <S extends ServiceName>(service: S) => p.snapshots.get(service) as Extract<ServiceSnapshot, { service: S }>;
   const orderSnapshot = snapshot('order');
   const statuses = new Map(orderSnapshot.orders.map((o) => [o.orderId, o.status]));
@@ -113,7 +110,7 @@ export function buildReport(p: ReportParts): Report {
       threads: p.threads,
       heap: p.heap,
     },
-    throughput: { sagasPerSecond: round(sagasPerSecond, 1), offeredPerSecond: scenario.orders.rate },
+    throughput: { sagasPerSecond: round(throughput, 1), offeredPerSecond: scenario.orders.rate },
     events: {
       byType: eventCounts((t) => book.count(t)),
       duplicates: book.duplicates,

@@ -14,16 +14,14 @@ function xmllint(file: string): void {
 }
 
 describe('CI mode', () => {
-  it('ci-smoke.yaml passes every expectation, threshold and invariant in under 10 s, with JUnit and Markdown', async () => {
+  it('ci-smoke.yaml passes every expectation, threshold and invariant, with JUnit and Markdown', async () => {
     const junit = join(work, 'smoke.xml');
     const summary = join(work, 'smoke.md');
     const stepSummary = join(work, 'step-summary.md');
     writeFileSync(stepSummary, '# earlier step\n');
-    const started = Date.now();
     const r = await cli(['run', 'scenarios/ci-smoke.yaml', '--junit', junit, '--summary', summary], { GITHUB_STEP_SUMMARY: stepSummary });
     expect(r.stderr).not.toContain('saga-sim:');
     expect(r.code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(r.stdout).toMatch(/expectations (\d+) of \1 passed/);
     xmllint(junit);
     const xml = readFileSync(junit, 'utf8');

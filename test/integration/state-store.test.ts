@@ -6,7 +6,8 @@ import { provisionStateBuckets } from '../../src/broker/state-buckets.js';
 import { stateBucket } from '../../src/broker/streams.js';
 import { created, event } from '../helpers/events.js';
 import { startNats, waitFor } from '../helpers/nats.js';
-import { COALESCE_MS, MAX_WRITES_IN_FLIGHT, openKvStore, StateConflictError } from '../../src/services/state/kv-store.js';
+import { DEFAULT_BACKOFF_MS } from '../../src/scenario/schema.js';
+import { MAX_WRITES_IN_FLIGHT, openKvStore, StateConflictError } from '../../src/services/state/kv-store.js';
 import { createInventoryService } from '../../src/services/inventory/service.js';
 import { createOrderService } from '../../src/services/order/service.js';
 import type { InventoryRecord } from '../../src/services/inventory/logic.js';
@@ -104,8 +105,8 @@ describe('service state in JetStream KV', () => {
     const interims = [store.set('a', { n: 2 }, 'interim'), store.set('b', { n: 3 }, 'interim'), store.set('b', { n: 4 }, 'interim')];
     store.evict('a');
     await Promise.all(interims);
-    // Held for the window, not for the ack wait (5 s) or the saga timeout; generous for a busy machine.
-    expect(Date.now() - started).toBeLessThan(COALESCE_MS + 2000);
+    // Held for the window (COALESCE_MS), not until the message's ack wait ran out and it came back.
+    expect(Date.now() - started).toBeLessThan(DEFAULT_BACKOFF_MS[0] as number);
     expect(writes).toBe(3);
     await waitFor('a evicted once stored', () => store.get('a') === undefined, 2000);
     const reread = await openKvStore<{ n: number }>(nc, stateBucket('order'));
