@@ -73,12 +73,12 @@ Examples:
   $ saga-sim run scenarios/stress-50.yaml --no-tui | tee run.log
   $ saga-sim run scenarios/crash-payment.yaml            # a worker crash, resumed from KV state
   $ saga-sim run scenarios/core-vs-jetstream-loss.yaml --delivery jetstream
+  $ PAYMENT_SUCCESS_RATE=0.5 saga-sim run scenarios/mixed-90.yaml --quiet
+  $ saga-sim run scenarios/ci-smoke.yaml --junit junit.xml --summary summary.md \\
+      --threshold "latency.p99 < 500ms" --threshold "orders.confirmed.ratio >= 50%"
 
 Keys (live dashboard): q or Ctrl-C stop and drain (Ctrl-C again aborts) · p pause/resume
   · + / - rate ±10% · e event tail · ? help
-  $ PAYMENT_SUCCESS_RATE=0.5 saga-sim run scenarios/mixed-90.yaml --quiet
-  $ saga-sim run scenarios/ci-smoke.yaml --junit junit.xml --summary summary.md \
-      --threshold "latency.p99 < 500ms" --threshold "orders.confirmed.ratio >= 50%"
 
 Environment:
   NATS_URL               same as --nats-url

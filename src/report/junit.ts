@@ -17,7 +17,7 @@ export function renderJunit(report: Report): string {
   const timestamp = report.startedAt.slice(0, 19);
   const suites: [string, Case[]][] = [
     ['invariants', report.invariants.map((i) => ({ name: i.name, passed: i.passed, message: i.details }))],
-    ['thresholds', report.thresholds.map((t) => ({ name: t.expression, passed: t.passed, message: `actual ${t.actual}` }))],
+    ['thresholds', report.thresholds.map((t) => ({ name: t.expression, passed: t.passed, message: `actual ${t.shown}` }))],
     [
       'expectations',
       report.expectations.map((e) => ({ name: `${e.orderId} ${e.name}`, passed: e.passed, message: e.details, body: e.diff?.join('\n') })),

@@ -25,7 +25,7 @@ export function renderMarkdown(report: Report): string {
     '| check | result | details |',
     '|---|:---:|---|',
     ...report.invariants.map((i) => `| ${cell(i.name)} | ${icon(i.passed)} | ${cell(i.details)} |`),
-    ...report.thresholds.map((t) => `| threshold \`${cell(t.expression)}\` | ${icon(t.passed)} | actual ${t.actual} |`),
+    ...report.thresholds.map((t) => `| threshold \`${cell(t.expression)}\` | ${icon(t.passed)} | actual ${t.shown} |`),
     ...report.expectations.map((e) => `| ${cell(`${e.orderId} ${e.name}`)} | ${icon(e.passed)} | ${cell(e.details)} |`),
   ];
   const diffs = report.expectations.filter((e) => !e.passed && e.diff);

@@ -42,7 +42,7 @@ const mark = (passed: boolean, paint: Paint) => (passed ? paint.ok('pass') : pai
 
 function thresholdLines(report: Report, paint: Paint): string[] {
   if (report.thresholds.length === 0) return [];
-  return ['thresholds', ...report.thresholds.map((t) => `  ${mark(t.passed, paint)}  ${t.expression}  (actual ${t.actual})`)];
+  return ['thresholds', ...report.thresholds.map((t) => `  ${mark(t.passed, paint)}  ${t.expression}  (actual ${t.shown})`)];
 }
 
 /** Passing expectations are counted; each failing one is shown with its event diff. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../report/report.js';
-import { evaluateThresholds, parseThreshold } from './thresholds.js';
+import { evaluateThresholds, parseThreshold, showValue } from './thresholds.js';
 
 const report = {
   orders: { total: 200, confirmed: 170, cancelled: 30, failed: 0, pending: 0 },
@@ -36,4 +36,13 @@ describe('thresholds', () => {
     ['orders.confirmed.ratio > 5ms', /is a share/],
     ['orders.pending == 0ms', /takes a plain number/],
   ])('rejects %s', (expression, message) => expect(() => parseThreshold(expression)).toThrow(message));
+});
+
+describe('threshold values as printed', () => {
+  it('carry their unit: milliseconds, shares as percentages, counts, sagas per second', () => {
+    expect(showValue(110.527, 'ms')).toBe('110.5 ms');
+    expect(showValue(0.9321, 'ratio')).toBe('93.2%');
+    expect(showValue(12345, 'count')).toBe('12,345');
+    expect(showValue(812.34, 'rate')).toBe('812.3 sagas/s');
+  });
 });

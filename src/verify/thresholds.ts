@@ -12,13 +12,15 @@ export interface Threshold {
 export interface ThresholdResult {
   expression: string;
   metric: string;
-  /** The metric's value in this run. */
+  /** The metric's value in this run, in its own unit (ms, a 0..1 share, a count or sagas/s). */
   actual: number;
+  /** The same value with its unit, for people: "110.5 ms", "93.2%", "812.3 sagas/s". */
+  shown: string;
   passed: boolean;
 }
 
 type Operator = '<' | '<=' | '>' | '>=' | '==' | '!=';
-type Unit = 'ms' | 'ratio' | 'count' | 'rate';
+export type Unit = 'ms' | 'ratio' | 'count' | 'rate';
 
 interface Metric {
   unit: Unit;
@@ -57,6 +59,20 @@ export const METRICS: Readonly<Record<string, Metric>> = {
 const EXPRESSION = /^\s*([A-Za-z][\w.]*)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*(us|µs|ms|s|%)?\s*$/;
 const TO_MS: Record<string, number> = { us: 0.001, µs: 0.001, ms: 1, s: 1000 };
 
+/** A metric's value with its unit, as the summary, JUnit and Markdown print it. */
+export function showValue(value: number, unit: Unit): string {
+  switch (unit) {
+    case 'ms':
+      return `${value.toFixed(1)} ms`;
+    case 'ratio':
+      return `${(value * 100).toFixed(1)}%`;
+    case 'rate':
+      return `${value.toFixed(1)} sagas/s`;
+    case 'count':
+      return Math.round(value).toLocaleString('en-US');
+  }
+}
+
 /** Parses "metric op value[unit]"; throws an Error whose message names what is wrong and what is accepted. */
 export function parseThreshold(expression: string): Threshold {
   const m = EXPRESSION.exec(expression);
@@ -80,7 +96,8 @@ export function parseThreshold(expression: string): Threshold {
 export function evaluateThresholds(thresholds: readonly Threshold[], report: Report): ThresholdResult[] {
   return thresholds.map((t) => {
     const actual = (METRICS[t.metric] as Metric).read(report);
-    return { expression: t.expression, metric: t.metric, actual: Math.round(actual * 10_000) / 10_000, passed: compare(actual, t.op, t.value) };
+    const unit = (METRICS[t.metric] as Metric).unit;
+    return { expression: t.expression, metric: t.metric, actual: Math.round(actual * 10_000) / 10_000, shown: showValue(actual, unit), passed: compare(actual, t.op, t.value) };
   });
 }
 

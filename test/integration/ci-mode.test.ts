@@ -51,7 +51,7 @@ describe('CI mode', () => {
     const junit = join(work, 'threshold.xml');
     const r = await cli(['run', 'scenarios/happy-path.yaml', '--orders', '50', '--threshold', 'latency.p50 < 1us', '--junit', junit]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/FAIL {2}latency\.p50 < 1us {2}\(actual [\d.]+\)/);
+    expect(r.stdout).toMatch(/FAIL {2}latency\.p50 < 1us {2}\(actual [\d.]+ ms\)/);
     xmllint(junit);
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toMatch(/<testsuite [^>]*name="thresholds"[^>]*tests="1" failures="1"/);

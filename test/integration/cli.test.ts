@@ -76,5 +76,9 @@ describe('saga-sim CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Examples:');
     expect(r.stdout).toContain('130  interrupted');
+    // Every example sits under Examples, and a long one keeps its shell line continuation.
+    const examples = r.stdout.slice(r.stdout.indexOf('Examples:'), r.stdout.indexOf('Keys (live dashboard)'));
+    expect(examples.match(/^ {2}\$ /gm)).toHaveLength(r.stdout.match(/^ {2}\$ /gm)?.length ?? -1);
+    expect(examples).toContain('--summary summary.md \\\n      --threshold');
   });
 });
