@@ -23,7 +23,7 @@ describe('saga-sim sweep', () => {
     }
     const again = await sweep();
     expect(again.map((p) => [p.confirmed, p.cancelled, p.compensations])).toEqual(first.map((p) => [p.confirmed, p.cancelled, p.compensations]));
-  });
+  }, 180_000);
 
   it('stock below demand: out-of-stock cancellations rise as stock falls, stock is conserved at every point', async () => {
     const yaml = 'name: stock\nseed: 22\norders: { count: 300, rate: 600 }\ncatalogue: { products: 5 }\npayment: { successRate: 1 }\n';
