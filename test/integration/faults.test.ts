@@ -144,7 +144,7 @@ describe('faults and delivery guarantees', () => {
     // Counting every re-emitted copy, the services claimed 2,747 against 1,601 seen (×1.72). Exact
     // agreement is out of reach on a loaded machine: with a 500 ms ack wait, a redelivery can overlap
     // the first handling, and a publish whose PubAck timed out may or may not have been stored, which
-    // no client can tell. Loaded CI runs differed by 1-5% (BENCHMARKS.md, sixth session).
+    // no client can tell. Loaded CI runs differed by 1-5% (BENCHMARKS.md, measured 2026-11-25, "lost pulls").
     expect(Math.abs(r.events.duplicates - sent)).toBeLessThanOrEqual(Math.ceil(sent * 0.15));
     expectInvariantsPass(r);
   }, 60_000);
