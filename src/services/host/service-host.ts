@@ -1,0 +1,207 @@
+/**
+ * One service, running: its pure logic over its record store, fed by its NATS transport (a durable
+ * JetStream consumer, or core queue subscriptions). It does not know what runs it: a worker thread
+ * and a process are thin adapters around it.
+ */
+import { performance } from 'node:perf_hooks';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connectBroker } from '../../broker/connection.js';
+import { decodeEvent } from '../../events/codec.js';
+import { sample } from '../../load/distribution.js';
+import { OrderFlags } from '../../load/order-flags.js';
+import { mulberry32 } from '../../load/random.js';
+import { readThreadCpu } from '../../metrics/thread-cpu.js';
+import { createService } from '../create-service.js';
+import type { PlaceOrder } from '../order/logic.js';
+import { emptyStats, type WorkerConfig, type WorkerStats } from '../protocol.js';
+import { createPublisher, type Publish } from '../publisher.js';
+import { withRetries } from '../retry.js';
+import { SERVICE_NAMES, type Handled, type Service, type ServiceName, type ServiceSnapshot } from '../service.js';
+import { StateConflictError } from '../state/kv-store.js';
+import { coreTransport, jetstreamTransport, type Delivery, type Transport } from '../transport.js';
+import { deadLetterer, hold, NAK_DELAY_MS, pausable } from './delivery.js';
+
+export interface ServiceHost {
+  readonly name: ServiceName;
+  /** Places orders (the order service only): each is stored, then its order.created is published. */
+  place(orders: readonly PlaceOrder[]): void;
+  snapshot(): ServiceSnapshot;
+  /** These sagas have settled: returns their records, drops them, and ignores anything later about them. */
+  release(orderIds: readonly string[]): ServiceSnapshot;
+  /** Counters since start, with this thread's loop and CPU time. */
+  stats(): WorkerStats;
+  /** Blocks the thread this long (the stall fault): nothing is handled, acked or published meanwhile. */
+  stall(ms: number): void;
+  /** Takes no messages this long, the thread still running (the slow fault). */
+  pause(ms: number): void;
+  /** Stops consuming, drains the connection, and returns the final counters. */
+  stop(): Promise<WorkerStats>;
+}
+
+/**
+ * `fatal`: the host cannot keep a promise (an unpublishable event, a bug in a service); whoever runs
+ * it must stop loudly rather than carry on short.
+ */
+export async function startServiceHost(config: WorkerConfig, fatal: (message: string) => void): Promise<ServiceHost> {
+  const stats = emptyStats();
+  const nc = await startStep('connecting', () => connectBroker(config.natsUrl, `saga-sim-${config.service}`));
+  // Loads what a previous instance of this service stored, so a restart resumes where it stopped.
+  const service = await startStep('loading its state', () => createService(config, nc, stats));
+  // Sagas whose records were checked and dropped: anything more about them is a late copy.
+  const settled = new OrderFlags();
+  for (const id of config.settled) settled.add(id);
+  service.release(config.settled);
+  const transport =
+    config.delivery === 'core'
+      ? coreTransport(nc, config.service, service.consumes)
+      : jetstreamTransport(nc, config.consumers, config.jetstream.acks === 'double', () => stats.ackFailures++);
+  const flow = messageFlow(config, service, transport, stats, settled, fatal);
+  const ticker = startTicker(config, service, flow.publishAfter);
+  const paused = pausable(flow.onMessage);
+  // A throw here is a bug in a service, not bad input (that is dead-lettered): the run must stop
+  // loudly rather than lose the consumer, which the client would close silently.
+  await startStep('starting its consumers', () =>
+    transport.start((m) => {
+      try {
+        paused.receive(m);
+      } catch (error) {
+        fatal(`${config.service} failed on ${m.subject}: ${(error as Error).message}`);
+      }
+    }),
+  );
+  return hostOf(config, service, { nc, transport, stats, settled, ticker, paused, place: flow.place });
+}
+
+interface Running {
+  nc: NatsConnection;
+  transport: Transport;
+  stats: WorkerStats;
+  settled: OrderFlags;
+  ticker: ReturnType<typeof setInterval> | undefined;
+  paused: { pause(ms: number): void };
+  place(cmd: PlaceOrder): void;
+}
+
+function hostOf(config: WorkerConfig, service: Service, r: Running): ServiceHost {
+  const stats = (): WorkerStats => {
+    const loop = performance.eventLoopUtilization();
+    const cpu = readThreadCpu();
+    return { ...r.stats, loopBusyMs: loop.active, loopIdleMs: loop.idle, cpuMs: cpu?.cpuMs ?? 0, runQueueMs: cpu?.waitMs ?? 0, cpuRuns: cpu?.runs ?? 0 };
+  };
+  return {
+    name: config.service,
+    place: (orders) => orders.forEach((cmd) => r.place(cmd)),
+    snapshot: () => service.snapshot(),
+    release(orderIds) {
+      for (const id of orderIds) r.settled.add(id);
+      return service.release(orderIds);
+    },
+    stats,
+    stall(ms) {
+      // Deliberately blocks the event loop.
+      const until = Date.now() + ms;
+      while (Date.now() < until) {
+        // spin
+      }
+    },
+    pause: (ms) => r.paused.pause(ms),
+    async stop() {
+      clearInterval(r.ticker);
+      await r.transport.close().then(() => r.nc.drain());
+      return stats();
+    },
+  };
+}
+
+/** What the host does with each delivery, each placed order and each timeout. */
+function messageFlow(config: WorkerConfig, service: Service, transport: Transport, stats: WorkerStats, settled: OrderFlags, fatal: (message: string) => void) {
+  const accepts = new Set<string>(service.consumes);
+  // Seeded per service, so a seed reproduces which messages the faults hit (up to timing).
+  const faultRandom = mulberry32(config.payment.seed * 31 + SERVICE_NAMES.indexOf(config.service));
+  const faults = { duplicateShare: config.duplicateShare, random: faultRandom };
+  const publish = createPublisher(transport.send, stats, faults);
+  // A placed order is new work: under overload its event waits behind those of sagas under way.
+  const publishNew = createPublisher(transport.send, stats, faults, true);
+  const deadLetter = deadLetterer(transport, config.service);
+  const failed = (what: string) => (error: Error) => fatal(`${what}: ${error.message}`);
+
+  const onMessage = (m: Delivery) => {
+    let event;
+    try {
+      event = decodeEvent(m.data, m.subject);
+    } catch (error) {
+      stats.deadLetters++;
+      // Acked only once the dead letter is stored, so a bad message is never silently lost.
+      deadLetter(m, (error as Error).message).then(() => m.ack(), () => m.nak(NAK_DELAY_MS));
+      return;
+    }
+    if (!accepts.has(event.type)) {
+      stats.ignored++;
+      m.ack();
+      return;
+    }
+    if (settled.has(event.orderId)) {
+      stats.afterSettle++;
+      m.ack();
+      return;
+    }
+    if (m.redelivered) stats.redelivered++;
+    if (config.dropShare > 0 && faultRandom() < config.dropShare) {
+      // The drop fault: as if the message never arrived. JetStream redelivers it after the ack wait.
+      stats.dropped++;
+      return;
+    }
+    stats.handled++;
+    const { emit, saved } = service.handle(event, m.redelivered);
+    const delay = emit.length === 0 ? 0 : (config.delayMs[event.orderId] ?? sample(config.replyLatency, faultRandom));
+    const finish = () => (emit.length === 0 ? m.ack() : publish(emit).then(() => m.ack(), () => m.nak(NAK_DELAY_MS)));
+    // A delay holds only the reply; the state change above is already made (and stored, first).
+    const release = delay ? () => hold(m, delay, finish) : finish;
+    if (saved) saved.then(release, () => m.nak(NAK_DELAY_MS));
+    else release();
+  };
+
+  /**
+   * Publishes what a command or a timeout produced once it is stored. On a revision conflict the
+   * record has been reloaded: `again` redoes the work on it (a timeout simply fires on a later tick).
+   */
+  const publishAfter = (handled: Handled, what: string, again?: () => void, via: Publish = publish) => {
+    if (handled.emit.length === 0 && !handled.saved) return;
+    const go = () => via(handled.emit).catch(failed(`cannot publish ${what}`));
+    if (!handled.saved) return void go();
+    handled.saved.then(go, (error: Error) => {
+      if (!(error instanceof StateConflictError)) return failed(`cannot store ${what}`)(error);
+      again?.();
+    });
+  };
+
+  const place = (cmd: PlaceOrder, attempt = 1) => {
+    const handled = service.place?.(cmd, Date.now());
+    if (handled) publishAfter(handled, `order ${cmd.orderId}`, attempt < 3 ? () => place(cmd, attempt + 1) : undefined, publishNew);
+  };
+  return { onMessage, publishAfter, place: (cmd: PlaceOrder) => place(cmd) };
+}
+
+/** Timeouts are checked often enough to fire within a tenth of the timeout (and at least every 250 ms). */
+function startTicker(config: WorkerConfig, service: Service, publishAfter: (handled: Handled, what: string) => void) {
+  if (!service.tick) return undefined;
+  return setInterval(
+    () => {
+      const handled = service.tick?.(Date.now());
+      if (handled) publishAfter(handled, 'a saga timeout');
+    },
+    Math.min(250, Math.max(10, config.sagaTimeoutMs / 10)),
+  );
+}
+
+/**
+ * A service restarted by a crash fault can start while the broker is down (a kill in the same run):
+ * each start-up step is retried like a broker write, about 10 s, before it gives up naming the step.
+ */
+async function startStep<T>(what: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await withRetries(step);
+  } catch (error) {
+    throw new Error(`failed ${what}: ${(error as Error).message}`, { cause: error });
+  }
+}
