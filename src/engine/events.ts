@@ -1,12 +1,11 @@
 import type { CancelReason } from '../events/schema.js';
 import type { Report } from '../report/report.js';
 import type { ServiceName } from '../services/service.js';
+import type { ServiceStatus } from '../services/handle.js';
 import type { LatencyLadders, RecentEvent } from './outcomes.js';
 
 export type Phase = 'starting-broker' | 'provisioning' | 'starting-services' | 'loading' | 'draining' | 'verifying' | 'done';
 
-/** restarting: down after a crash fault, waiting to be started again. crashed: failed the run. */
-export type ServiceStatus = 'starting' | 'running' | 'restarting' | 'stopped' | 'crashed';
 export type ConnectionState = 'connected' | 'reconnecting' | 'disconnected' | 'closed';
 
 /** A point-in-time view of a run, published at a fixed interval. Every display renders only these. */

@@ -4,7 +4,7 @@ import type { Report } from '../report/report.js';
 import type { Scenario } from '../scenario/schema.js';
 import { SERVICE_NAMES, type ServiceName } from '../services/service.js';
 import type { Distribution } from '../load/distribution.js';
-import type { ServiceWorker } from '../services/worker-pool.js';
+import type { ServiceHandle } from '../services/handle.js';
 import { now } from './clock.js';
 
 export interface FaultContext {
@@ -13,7 +13,7 @@ export interface FaultContext {
   loadStart: number;
   /** Epoch ms the run started; `appliedAtMs` in the report counts from here. */
   startedAt: number;
-  workers: ReadonlyMap<ServiceName, ServiceWorker>;
+  workers: ReadonlyMap<ServiceName, ServiceHandle>;
   /** The embedded server; the engine refuses broker faults without one. */
   embedded: EmbeddedServer | undefined;
   /** A fault took effect (or ended): shown live and in the event tail. */
@@ -48,7 +48,7 @@ export function scheduleFaults(ctx: FaultContext): Report['faults'] {
   };
   const at = (offsetMs: number, action: () => void) => after(ctx.loadStart + offsetMs - now(), action);
   const sinceStart = () => Math.round(now() - ctx.startedAt);
-  const worker = (name: ServiceName) => ctx.workers.get(name) as ServiceWorker;
+  const worker = (name: ServiceName) => ctx.workers.get(name) as ServiceHandle;
   const failed = (what: string) => (error: Error) => ctx.crashed(new ServiceCrashedError(`${what}: ${error.message}`, { cause: error }));
   /** Something taken down at `at` and brought back `restartAfter` later; `done` gets how long it was down. */
   const outage = (fault: { at: number; restartAfter: number }, o: Outage) =>
@@ -99,13 +99,13 @@ export function scheduleFaults(ctx: FaultContext): Report['faults'] {
       });
     } else if ('slow' in fault) {
       at(fault.at, () => {
-        worker(fault.slow).send({ type: 'pause', ms: fault.for });
+        worker(fault.slow).pause(fault.for);
         applied.push({ kind: 'slow', service: fault.slow, atMs: fault.at, forMs: fault.for, appliedAtMs: sinceStart() });
         ctx.mark(`${fault.slow} consumer stalled for ${fault.for} ms`);
       });
     } else {
       at(fault.at, () => {
-        worker(fault.stall).send({ type: 'stall', ms: fault.for });
+        worker(fault.stall).stall(fault.for);
         applied.push({ kind: 'stall', service: fault.stall, atMs: fault.at, forMs: fault.for, appliedAtMs: sinceStart() });
         ctx.mark(`${fault.stall} thread blocked for ${fault.for} ms`);
       });

@@ -1,6 +1,6 @@
 import type { Topology } from '../services/outgoing.js';
 import type { ServiceName, ServiceSnapshot } from '../services/service.js';
-import type { ServiceWorker } from '../services/worker-pool.js';
+import type { ServiceHandle } from '../services/handle.js';
 import { InvariantTally, type InvariantResult } from '../verify/invariants.js';
 import { sagaSettled } from '../verify/settled.js';
 import type { TraceBook } from '../verify/trace.js';
@@ -16,7 +16,7 @@ const MAX_BATCH = 5000;
 
 export interface SettlementOptions {
   book: TraceBook;
-  workers: ReadonlyMap<ServiceName, ServiceWorker>;
+  workers: ReadonlyMap<ServiceName, ServiceHandle>;
   topology: Topology;
   delivery: 'jetstream' | 'core';
   /** Orders kept to the end of the run (scripted ones with expectations). */
@@ -98,7 +98,7 @@ export class Settlement {
 
   private async settle(orderIds: string[]): Promise<void> {
     const { workers, book, onSettled } = this.options;
-    const reply = (name: ServiceName) => (workers.get(name) as ServiceWorker).settle(orderIds);
+    const reply = (name: ServiceName) => (workers.get(name) as ServiceHandle).settle(orderIds);
     const [order, payment, inventory] = await Promise.all([reply('order'), reply('payment'), reply('inventory')]);
     this.tally.add({ placed: orderIds, ...({ order, payment, inventory } as Snapshots), observed: book });
     this.settled += orderIds.length;

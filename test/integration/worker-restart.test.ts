@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedServer } from '../../src/broker/embedded-server.js';
 import type { WorkerConfig } from '../../src/services/protocol.js';
-import { ServiceWorker } from '../../src/services/worker-pool.js';
+import { ServiceWorker } from '../../src/services/worker-handle.js';
 import { startNats } from '../helpers/nats.js';
 
 let server: EmbeddedServer;

@@ -5,7 +5,7 @@ import type { PlaceOrder } from './order/logic.js';
 import { emptyStats, unreachable, type FromWorker, type ToWorker, type WorkerConfig, type WorkerStats } from './protocol.js';
 import type { ServiceName, ServiceSnapshot } from './service.js';
 import { SettleRequests } from './settle-requests.js';
-import type { ServiceStatus } from '../engine/events.js';
+import type { ServiceHandle, ServiceStatus } from './handle.js';
 
 /** Default time a worker has to connect and bind its consumer. */
 export const DEFAULT_READY_TIMEOUT_MS = 15_000;
@@ -25,7 +25,7 @@ function spawnWorker(workerData: WorkerConfig): Worker {
 }
 
 /** The main thread's handle on one service worker, across the restarts a crash fault causes. */
-export class ServiceWorker {
+export class ServiceWorker implements ServiceHandle {
   readonly name: ServiceName;
   status: ServiceStatus = 'starting';
   /** Times this service was crashed by a fault and started again. */
@@ -76,13 +76,21 @@ export class ServiceWorker {
     return worker;
   }
 
-  send(msg: ToWorker): void {
+  private send(msg: ToWorker): void {
     if (this.down) this.down.push(msg);
     else this.worker.postMessage(msg);
   }
 
   placeOrders(orders: PlaceOrder[]): void {
     this.send({ type: 'place-orders', orders });
+  }
+
+  stall(ms: number): void {
+    this.send({ type: 'stall', ms });
+  }
+
+  pause(ms: number): void {
+    this.send({ type: 'pause', ms });
   }
 
   /**

@@ -1,0 +1,37 @@
+import type { EmbeddedServer } from '../broker/embedded-server.js';
+import type { MonitoredServer } from '../broker/server-usage.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { HeapProfile } from '../services/heap.js';
+import type { Threshold } from '../verify/thresholds.js';
+
+export interface RunOptions {
+  scenario: Scenario;
+  /** Use this server instead of spawning one. */
+  natsUrl?: string;
+  /**
+   * A server the caller started (startEmbeddedServer) and keeps after the run, e.g. to inspect
+   * its streams. Unlike --nats-url, broker faults may kill and restart it. Implies keep.
+   */
+  server?: EmbeddedServer;
+  /**
+   * The server behind natsUrl, when the caller started it (bench's own server): its CPU, memory and
+   * messages per saga are then reported, as they are for a server the run starts itself.
+   */
+  monitored?: MonitoredServer;
+  /** Leave the streams on an external server after the run. Default false. */
+  keep?: boolean;
+  /** false: every payment succeeds (USE_SIMULATED_PAYMENT=false). Default true. */
+  simulatedPayment?: boolean;
+  /** Thresholds in addition to the scenario's (from --threshold). */
+  thresholds?: readonly Threshold[];
+  /** Orders intended in this first stretch of the load count for outcomes, not for latency. Default 0. */
+  warmupMs?: number;
+  /** How long after a saga settled on NATS it is judged and dropped from memory. Default SETTLE_GRACE_MS. */
+  settleGraceMs?: number;
+  /** V8 heap sizing: fast (the default) or lean (about half the RSS, for some CPU). See services/heap.ts. */
+  heap?: HeapProfile;
+  /** Interval of snapshot events. Default 100 ms. */
+  snapshotIntervalMs?: number;
+  /** Aborting stops everything at once; the run then rejects with InterruptedError. */
+  signal?: AbortSignal;
+}

@@ -1,0 +1,77 @@
+/**
+ * The stack every command that runs services stands on: a broker (the embedded nats-server, or
+ * the user's), what the run needs on it, and the three services. `run`, `bench` and `sweep` add
+ * load and verification on top; `up` serves it as it is.
+ */
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connectBroker, serverVersion } from '../broker/connection.js';
+import { startEmbeddedServer, type EmbeddedServer } from '../broker/embedded-server.js';
+import type { ServiceCrashedError } from '../errors.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { ServiceHandle } from '../services/handle.js';
+import type { WorkerConfig } from '../services/protocol.js';
+import { SERVICE_NAMES, type ServiceName } from '../services/service.js';
+import { ServiceWorker } from '../services/worker-handle.js';
+import type { Cleanups } from './cleanups.js';
+import type { BrokerInfo } from './events.js';
+import { provisionRun } from './provision.js';
+
+export interface Broker {
+  url: string;
+  nc: NatsConnection;
+  info: BrokerInfo;
+  /** The server this process started (or was handed), which it may kill and restart. */
+  embedded: EmbeddedServer | undefined;
+}
+
+export interface BrokerOptions {
+  /** Use this server instead of spawning one. */
+  natsUrl?: string;
+  /** A server the caller started and keeps. */
+  server?: EmbeddedServer;
+  /** fsync every write (2.10+), so a kill -9 loses nothing acknowledged. */
+  syncAlways?: boolean;
+  /** Client name of the engine's own connection. */
+  name?: string;
+}
+
+/** Connects to the user's server, or starts an embedded one (stopped by `cleanups`). */
+export async function startBroker(options: BrokerOptions, cleanups: Cleanups): Promise<Broker> {
+  let embedded = options.server;
+  if (!options.natsUrl && !embedded) {
+    const started = await startEmbeddedServer({ syncAlways: options.syncAlways ?? false });
+    cleanups.add(() => started.stop());
+    embedded = started;
+  }
+  const url = embedded?.url ?? (options.natsUrl as string);
+  const nc = await connectBroker(url, options.name ?? 'saga-sim-engine');
+  cleanups.add(() => nc.close());
+  const info: BrokerInfo = { url, monitorUrl: embedded?.monitorUrl, storeDir: embedded?.storeDir, embedded: embedded !== undefined, version: serverVersion(nc).join('.') };
+  return { url, nc, info, embedded };
+}
+
+/**
+ * Provisions the scenario's streams, consumers and buckets. On a server saga-sim did not start,
+ * `tidy` deletes them again at the end. Returns the durable consumers of each service.
+ */
+export async function provisionStack(broker: Broker, scenario: Scenario, tidy: boolean, warn: (message: string) => void, cleanups: Cleanups): Promise<Record<string, string[]>> {
+  const provisioned = await provisionRun(broker.nc, scenario, tidy, warn);
+  for (const cleanup of provisioned.cleanups) cleanups.add(cleanup);
+  return provisioned.consumers;
+}
+
+/**
+ * Starts the three services as worker threads, stopped by `cleanups`. `settledIds`: the sagas
+ * settled so far, which a service restarted by a crash fault drops once it has loaded.
+ */
+export function startServices(
+  configOf: (service: ServiceName) => WorkerConfig,
+  crashed: (error: ServiceCrashedError) => void,
+  settledIds: () => string[],
+  cleanups: Cleanups,
+): Map<ServiceName, ServiceHandle> {
+  const services = new Map<ServiceName, ServiceHandle>();
+  for (const name of SERVICE_NAMES) services.set(name, new ServiceWorker(configOf(name), crashed, settledIds));
+  cleanups.add(() => Promise.all([...services.values()].map((s) => s.stop())));
+  return services;
+}
