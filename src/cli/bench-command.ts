@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { startEmbeddedServer, withNatsServer, type EmbeddedServer } from '../broker/embedded-server.js';
 import { RunEngine } from '../engine/run.js';
@@ -6,27 +6,22 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_BASELINE_SECONDS, measureBaseline, sagaMessagesPerSecond } from '../experiment/baseline.js';
 import { findMax, judge } from '../experiment/find-max.js';
 import type { Report } from '../report/report.js';
+import { plainProgress } from '../report/progress-lines.js';
 import { renderBaseline, renderBench, renderCurve, writeHgrm, type BaselineResult } from '../report/bench-output.js';
 import { parseDuration } from '../scenario/duration.js';
 import { parseScenario, readScenarioText, type ScenarioOverrides } from '../scenario/load.js';
 import { parseThreshold, type Threshold } from '../verify/thresholds.js';
-import type { HeapProfile } from '../services/heap.js';
 import { EXIT } from './exit-codes.js';
-import { duration, positiveInt, positiveNumber, stateOption, acksOption, heapOption } from './options.js';
-import { paintFor, simulatedPayment, watchRun } from './watch-run.js';
+import { Interrupts } from './interrupts.js';
+import { duration, positiveInt, positiveNumber } from './options.js';
+import { natsUrlOption, scenarioOverrides, stackOptions, type ScenarioFlags } from './scenario-flags.js';
+import { paintFor, simulatedPayment, stderrLine, watchRun } from './watch-run.js';
 
-interface BenchFlags {
-  rate?: number;
-  maxInFlight?: number;
+interface BenchFlags extends ScenarioFlags {
   duration: string;
   warmup: string;
   findMax?: boolean;
   slo?: string;
-  topology?: 'parallel' | 'sequential';
-  delivery?: 'jetstream' | 'core';
-  state?: 'kv' | 'memory';
-  acks?: 'double' | 'single';
-  heap?: HeapProfile;
   natsUrl?: string;
   json?: string;
   hgrm?: string;
@@ -39,7 +34,7 @@ interface BenchFlags {
 export const DEFAULT_BENCH_RATE = 500;
 
 export function benchCommand(): Command {
-  return new Command('bench')
+  const command = new Command('bench')
     .description('Measure: a fixed-rate run reporting achieved sagas/s, corrected and uncorrected latency, CPU and RSS; or --find-max, the highest rate that holds an SLO.')
     .argument('<scenario>', 'scenario YAML file (its order shape, catalogue and payment rate are used)')
     .option('--rate <n>', `orders per second (the start rate with --find-max; default ${DEFAULT_BENCH_RATE})`, positiveNumber)
@@ -47,13 +42,10 @@ export function benchCommand(): Command {
     .option('--max-in-flight <n>', 'drop (and count) an arrival that finds this many sagas in flight, as k6 drops iterations; default: never drop, send late', positiveInt)
     .option('--warmup <d>', 'the rate ramps up from 0 over this first stretch (constant-rate scenarios); its orders count for outcomes but not for latency or throughput', duration, '2s')
     .option('--find-max', 'step the rate up (×1.5), then bisect, until the SLO breaks or achieved < 95% of offered', false)
-    .option('--slo <expr>', 'with --find-max, e.g. "p99<20ms" (any threshold expression)')
-    .addOption(new Option('--topology <t>', 'override the topology').choices(['parallel', 'sequential']))
-    .addOption(new Option('--delivery <d>', 'jetstream (durable, the default) or core (queue groups, at most once)').choices(['jetstream', 'core']))
-    .addOption(stateOption())
-    .addOption(acksOption())
-    .addOption(heapOption())
-    .addOption(new Option('--nats-url <url>', 'use this NATS server instead of starting one').env('NATS_URL'))
+    .option('--slo <expr>', 'with --find-max, e.g. "p99<20ms" (any threshold expression)');
+  for (const option of stackOptions()) command.addOption(option);
+  return command
+    .addOption(natsUrlOption())
     .option('--baseline', 'also measure the raw broker on the same server (core pub→sub, JetStream publish) and report the ratio', false)
     .option('--json <file>', 'write the results (and the full report of a fixed-rate run) as JSON')
     .option('--hgrm <file>', 'write the corrected latency distribution in HdrHistogram .hgrm format (ms)')
@@ -74,11 +66,12 @@ Exit codes: 0 measured (and, with --find-max, some rate was sustained) · 1 the 
 or no rate was sustained · 2 usage or scenario error · 3 infrastructure error · 130 interrupted`,
     )
     .action(async (file: string, flags: BenchFlags) => {
-      process.exitCode = await benchAction(file, flags);
+      const interrupts = new Interrupts(stderrLine);
+      process.exitCode = await interrupts.around(() => benchAction(file, flags, interrupts));
     });
 }
 
-async function benchAction(file: string, flags: BenchFlags): Promise<number> {
+async function benchAction(file: string, flags: BenchFlags, interrupts: Interrupts): Promise<number> {
   const text = await readScenarioText(file);
   const slo = flags.slo ? parseSlo(flags.slo) : undefined;
   if (slo && !flags.findMax) throw new UsageError('--slo goes with --find-max');
@@ -86,12 +79,8 @@ async function benchAction(file: string, flags: BenchFlags): Promise<number> {
   if (warmupMs >= (parseDuration(flags.duration) ?? 0)) {
     throw new UsageError(`--warmup (${flags.warmup}) must be shorter than --duration (${flags.duration}); nothing would be measured`);
   }
-  const base: ScenarioOverrides = { 'orders.count': undefined, 'orders.duration': flags.duration, script: [] };
-  if (flags.topology) base.topology = flags.topology;
-  if (flags.delivery) base.delivery = flags.delivery;
-  if (flags.state) base.state = flags.state;
-  if (flags.acks) base['jetstream.acks'] = flags.acks;
-  if (flags.maxInFlight) base['orders.maxInFlight'] = flags.maxInFlight;
+  // The rate is set per step below; the duration is always the flag's.
+  const base: ScenarioOverrides = { ...scenarioOverrides({ ...flags, rate: undefined }), 'orders.count': undefined, script: [] };
   // A constant rate from a cold start queues thousands of orders while four threads and the broker
   // warm up, and the measured part inherits that queue (6,000/s: p50 from 8 ms to 1.7 s by round).
   // So the warm-up ramps from 0 to the rate, as k6's ramping-arrival-rate would; other models keep their shape.
@@ -106,9 +95,8 @@ async function benchAction(file: string, flags: BenchFlags): Promise<number> {
     let server: EmbeddedServer | undefined;
     const natsUrl = flags.natsUrl ?? (flags.baseline ? (server = await startEmbeddedServer()).url : undefined);
     try {
-      const abort = new AbortController();
-      const engine = new RunEngine({ scenario: scenarioAt(rate), natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap, signal: abort.signal });
-      const report = await watchRun(engine, abort, flags);
+      const engine = new RunEngine({ scenario: scenarioAt(rate), natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap, signal: interrupts.signal });
+      const report = await watchRun(engine, interrupts, flags);
       process.stdout.write(`${renderBench(report, rate)}\n`);
       const baseline = flags.baseline && natsUrl ? await baselineFor(natsUrl, report, flags.quiet) : undefined;
       if (baseline) process.stdout.write(`${renderBaseline(baseline)}\n`);
@@ -122,15 +110,20 @@ async function benchAction(file: string, flags: BenchFlags): Promise<number> {
   }
 
   return withNatsServer(flags.natsUrl, async (natsUrl, server) => {
-    const { best, curve } = await findMax(rate, async (stepRate) => {
+    const measure = async (stepRate: number) => {
       if (!flags.quiet) process.stderr.write(`trying ${stepRate}/s for ${flags.duration}…\n`);
-      const report = await new RunEngine({ scenario: scenarioAt(stepRate), natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap }).run();
+      const engine = new RunEngine({ scenario: scenarioAt(stepRate), natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap, signal: interrupts.signal });
+      interrupts.watch(engine);
+      if (!flags.quiet) engine.subscribe(plainProgress((line) => stderrLine(`  ${line}`)));
+      const report = await engine.run();
       const point = judge(stepRate, report, slo);
       if (!flags.quiet) process.stderr.write(`  achieved ${point.achieved} sagas/s, p50 ${point.p50} ms, p99 ${point.p99} ms: ${point.sustained ? 'sustained' : `not sustained (${point.why})`}\n`);
       return point;
-    });
+    };
+    const { best, curve } = await findMax(rate, measure, { stopped: () => interrupts.stopping });
     process.stdout.write(`${paint.bold(`find-max: ${parseScenario(text, file, base).name}${slo ? `, SLO ${slo.expression}` : ''}`)}\n${renderCurve(curve, best)}\n`);
     if (flags.json) await writeFile(flags.json, `${JSON.stringify({ mode: 'find-max', slo: slo?.expression ?? null, best: best ?? null, curve }, null, 2)}\n`);
+    if (interrupts.stopping) return EXIT.interrupted;
     return best ? EXIT.ok : EXIT.failed;
   });
 }

@@ -6,27 +6,17 @@ import { writeMarkdown } from '../report/markdown.js';
 import { writeJsonReport } from '../report/report.js';
 import { METRICS, parseThreshold } from '../verify/thresholds.js';
 import { renderSummary } from '../report/summary-text.js';
-import { loadScenarioFile, type ScenarioOverrides } from '../scenario/load.js';
-import type { HeapProfile } from '../services/heap.js';
+import { loadScenarioFile } from '../scenario/load.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
-import { duration, integer, positiveInt, positiveNumber, share, stateOption, acksOption, heapOption } from './options.js';
-import { paintFor, simulatedPayment, watchRun } from './watch-run.js';
+import { Interrupts } from './interrupts.js';
+import { duration, integer, positiveInt, positiveNumber, share } from './options.js';
+import { natsUrlOption, scenarioOverrides, stackOptions, type ScenarioFlags } from './scenario-flags.js';
+import { paintFor, simulatedPayment, stderrLine, watchRun } from './watch-run.js';
 
-export interface RunFlags {
+export interface RunFlags extends ScenarioFlags {
   natsUrl?: string;
   keep?: boolean;
   report?: string;
-  seed?: number;
-  orders?: number;
-  rate?: number;
-  maxInFlight?: number;
-  duration?: string;
-  successRate?: number;
-  topology?: 'parallel' | 'sequential';
-  delivery?: 'jetstream' | 'core';
-  state?: 'kv' | 'memory';
-  acks?: 'double' | 'single';
-  heap?: HeapProfile;
   quiet?: boolean;
   color?: boolean;
   tui?: boolean;
@@ -40,10 +30,10 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 export function runCommand(): Command {
-  return new Command('run')
+  const command = new Command('run')
     .description('Run a scenario: start nats-server (unless --nats-url), the three services, fire orders, wait for every saga, check invariants and print a summary.')
     .argument('<scenario>', 'scenario YAML file, e.g. scenarios/mixed-90.yaml')
-    .addOption(new Option('--nats-url <url>', 'use this NATS server instead of starting one').env('NATS_URL'))
+    .addOption(natsUrlOption())
     .option('--keep', 'leave the streams on the --nats-url server after the run', false)
     .option('--report <file>', 'write the JSON report to this file')
     .option('--junit <file>', 'write JUnit XML: one testcase per invariant, threshold and expectation')
@@ -54,12 +44,9 @@ export function runCommand(): Command {
     .option('--rate <n>', 'override orders.rate (orders per second)', positiveNumber)
     .option('--duration <d>', 'override orders.duration (e.g. 30s)', duration)
     .option('--max-in-flight <n>', 'override orders.maxInFlight: an arrival finding this many sagas in flight is dropped and counted (open-loop models)', positiveInt)
-    .addOption(new Option('--success-rate <r>', 'override payment.successRate (0..1)').argParser(share).env('PAYMENT_SUCCESS_RATE'))
-    .addOption(new Option('--topology <t>', 'override the topology').choices(['parallel', 'sequential']))
-    .addOption(new Option('--delivery <d>', 'jetstream (durable, the default) or core (queue groups, at most once)').choices(['jetstream', 'core']))
-    .addOption(stateOption())
-    .addOption(acksOption())
-    .addOption(heapOption())
+    .addOption(new Option('--success-rate <r>', 'override payment.successRate (0..1)').argParser(share).env('PAYMENT_SUCCESS_RATE'));
+  for (const option of stackOptions()) command.addOption(option);
+  return command
     .option('-q, --quiet', 'print only the final summary', false)
     .option('--no-tui', 'plain progress lines instead of the live dashboard (the default when not on a terminal)')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
@@ -97,17 +84,6 @@ ${EXIT_CODES_HELP}`,
 }
 
 async function runAction(file: string, flags: RunFlags): Promise<number> {
-  const overrides: ScenarioOverrides = {};
-  if (flags.seed !== undefined) overrides.seed = flags.seed;
-  if (flags.orders !== undefined) overrides['orders.count'] = flags.orders;
-  if (flags.rate !== undefined) overrides['orders.rate'] = flags.rate;
-  if (flags.maxInFlight !== undefined) overrides['orders.maxInFlight'] = flags.maxInFlight;
-  if (flags.duration !== undefined) overrides['orders.duration'] = flags.duration;
-  if (flags.successRate !== undefined) overrides['payment.successRate'] = flags.successRate;
-  if (flags.topology !== undefined) overrides.topology = flags.topology;
-  if (flags.delivery !== undefined) overrides.delivery = flags.delivery;
-  if (flags.state !== undefined) overrides.state = flags.state;
-  if (flags.acks !== undefined) overrides['jetstream.acks'] = flags.acks;
   const thresholds = (flags.threshold ?? []).map((expression) => {
     try {
       return parseThreshold(expression);
@@ -115,10 +91,10 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
       throw new UsageError(`--threshold: ${(error as Error).message}`);
     }
   });
-  const scenario = await loadScenarioFile(file, overrides);
+  const scenario = await loadScenarioFile(file, scenarioOverrides(flags));
 
   const paint = paintFor(flags);
-  const abort = new AbortController();
+  const interrupts = new Interrupts(stderrLine);
   const engine = new RunEngine({
     scenario,
     natsUrl: flags.natsUrl,
@@ -126,9 +102,9 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
     simulatedPayment: simulatedPayment(),
     thresholds,
     heap: flags.heap,
-    signal: abort.signal,
+    signal: interrupts.signal,
   });
-  const report = await watchRun(engine, abort, flags);
+  const report = await interrupts.around(() => watchRun(engine, interrupts, flags));
   if (flags.report) await writeJsonReport(flags.report, report);
   if (flags.junit) await writeJunit(flags.junit, report);
   if (flags.summary) await writeMarkdown(flags.summary, report);

@@ -1,13 +1,15 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { sweepValues, SUGGESTED_PARAMS } from '../experiment/params.js';
 import { runSweep } from '../experiment/sweep.js';
 import { plainProgress } from '../report/progress-lines.js';
 import { renderSweepChart, renderSweepTable, writeSweepFiles } from '../report/sweep-output.js';
-import { parseScenario, readScenarioText, type ScenarioOverrides } from '../scenario/load.js';
+import { parseScenario, readScenarioText } from '../scenario/load.js';
 import { EXIT } from './exit-codes.js';
 import { positiveInt, positiveNumber } from './options.js';
-import { paintFor, wantsTui } from './watch-run.js';
+import { Interrupts } from './interrupts.js';
+import { natsUrlOption, scenarioOverrides } from './scenario-flags.js';
+import { paintFor, simulatedPayment, stderrLine, wantsTui } from './watch-run.js';
 
 interface SweepFlags {
   param?: string;
@@ -51,7 +53,7 @@ export function sweepCommand(): Command {
     .option('--step <n>', 'step between values', finite)
     .option('--orders <n>', 'override orders.count at every point', positiveInt)
     .option('--rate <n>', 'override orders.rate at every point', positiveNumber)
-    .addOption(new Option('--nats-url <url>', 'use this NATS server instead of starting one').env('NATS_URL'))
+    .addOption(natsUrlOption())
     .option('--csv <file>', 'write one CSV row per point')
     .option('--json <file>', 'write one JSON object per point')
     .option('--strict', 'also exit 1 when a point’s interval misses the expected share', false)
@@ -79,9 +81,7 @@ expected share) · 2 usage or scenario error · 3 infrastructure error · 130 in
 
 async function sweepAction(file: string, flags: SweepFlags): Promise<number> {
   const text = await readScenarioText(file);
-  const overrides: ScenarioOverrides = {};
-  if (flags.orders !== undefined) overrides['orders.count'] = flags.orders;
-  if (flags.rate !== undefined) overrides['orders.rate'] = flags.rate;
+  const overrides = scenarioOverrides(flags);
   const declared = parseScenario(text, file, overrides).sweep;
   const param = flags.param ?? declared?.param;
   if (!param) throw new UsageError('name the parameter with --param (or a sweep: section in the scenario)');
@@ -94,19 +94,18 @@ async function sweepAction(file: string, flags: SweepFlags): Promise<number> {
   const paint = paintFor(flags);
   // Ink and React load only when the view is shown (see watch-run).
   const view = wantsTui(flags) ? (await import('../tui/sweep/mount.js')).mountSweepView(param, spec.values) : undefined;
-  const log = (line: string) => process.stderr.write(`${line}\n`);
-  const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, onSigint);
+  const log = stderrLine;
+  const interrupts = new Interrupts(view ? undefined : log);
   try {
-    const points = await runSweep({
+    const points = await interrupts.around(() => runSweep({
       text,
       file,
       overrides,
       spec,
       natsUrl: flags.natsUrl,
-      simulatedPayment: process.env.USE_SIMULATED_PAYMENT !== 'false',
-      signal: abort.signal,
+      simulatedPayment: simulatedPayment(),
+      signal: interrupts.signal,
+      control: interrupts,
       onPointStart: (index, value) => {
         if (view) return view.pointStart(index, value);
         if (flags.quiet) return undefined;
@@ -119,16 +118,17 @@ async function sweepAction(file: string, flags: SweepFlags): Promise<number> {
         const expected = p.expected === null ? 'no model' : `expected ${p.expected.toFixed(3)}`;
         log(`point ${index + 1}/${spec.values.length}: ${param} = ${p.value}: confirmed ${p.confirmed}/${p.orders} = ${p.share.confirmed.toFixed(3)} [${p.ci[0].toFixed(3)}, ${p.ci[1].toFixed(3)}], ${expected}${p.flagged ? ' (outside)' : ''}, invariants ${p.invariantsPassed ? 'pass' : 'FAIL'}`);
       },
-    });
+    }));
     view?.close();
     await writeSweepFiles(points, { csv: flags.csv, json: flags.json });
     process.stdout.write(`${renderSweepTable(points, paint)}\n\n${renderSweepChart(points)}\n`);
     const broken = points.filter((p) => !p.invariantsPassed).length;
     const flagged = points.filter((p) => p.flagged).length;
-    process.stdout.write(`\n${points.length} points · ${broken} broke an invariant · ${flagged} outside the expected share${flags.strict ? ' (strict)' : ''}\n`);
+    const stopped = interrupts.stopping ? ` · interrupted after ${points.length} of ${spec.values.length}` : '';
+    process.stdout.write(`\n${points.length} points · ${broken} broke an invariant · ${flagged} outside the expected share${flags.strict ? ' (strict)' : ''}${stopped}\n`);
+    if (interrupts.stopping) return EXIT.interrupted;
     return broken > 0 || (flags.strict && flagged > 0) ? EXIT.failed : EXIT.ok;
   } finally {
     view?.close();
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(signal, onSigint);
   }
 }

@@ -4,6 +4,7 @@ import type { RunEngine } from '../engine/run.js';
 import type { Report } from '../report/report.js';
 import { plainProgress } from '../report/progress-lines.js';
 import type { Paint } from '../report/summary-text.js';
+import type { Interrupts } from './interrupts.js';
 
 export interface DisplayFlags {
   quiet?: boolean;
@@ -32,39 +33,31 @@ function inCi(): boolean {
   return process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI);
 }
 
-/**
- * Runs an engine with the right display (live dashboard on a terminal, plain lines otherwise)
- * and the signal handling every command shares: the first Ctrl-C drains, the second aborts, a
- * lost terminal aborts. The terminal is given back on every path.
- */
 /** The live views need a terminal on both ends, and are off under CI, --quiet and --no-tui. */
 export function wantsTui(flags: DisplayFlags): boolean {
   return flags.tui !== false && !flags.quiet && !inCi() && process.stdout.isTTY === true && process.stdin.isTTY === true;
 }
 
-export async function watchRun(engine: RunEngine, abort: AbortController, flags: DisplayFlags): Promise<Report> {
+/** Progress and notices go to stderr, so stdout holds only the result. */
+export function stderrLine(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/**
+ * Runs an engine with the right display: the live dashboard on a terminal, plain progress lines
+ * otherwise. `interrupts` (installed by the caller) stop it as every command does; the terminal is
+ * given back on every path.
+ */
+export async function watchRun(engine: RunEngine, interrupts: Interrupts, flags: DisplayFlags): Promise<Report> {
   const tui = wantsTui(flags);
   // Loaded only when shown: Ink, React and Yoga add about 45 MB to the process.
-  const dashboard = tui ? (await import('../tui/mount.js')).mountDashboard(engine, () => abort.abort()) : undefined;
-  if (!tui && !flags.quiet) engine.subscribe(plainProgress((line) => process.stderr.write(`${line}\n`)));
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      if (!tui) process.stderr.write('stopping the load and draining sagas in flight (Ctrl-C again to abort)\n');
-      engine.stopLoad();
-    } else abort.abort();
-  };
-  const onSighup = () => abort.abort();
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  process.on('SIGHUP', onSighup);
+  const dashboard = tui ? (await import('../tui/mount.js')).mountDashboard(engine, () => interrupts.abort.abort()) : undefined;
+  if (tui) interrupts.quiet();
+  else if (!flags.quiet) engine.subscribe(plainProgress(stderrLine));
+  interrupts.watch(engine);
   try {
     return await engine.run();
   } finally {
     dashboard?.close();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-    process.off('SIGHUP', onSighup);
   }
 }

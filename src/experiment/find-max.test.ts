@@ -64,4 +64,12 @@ describe('find-max', () => {
     expect(best).toBeUndefined();
     expect(curve.every((p) => !p.sustained)).toBe(true);
   });
+
+  it('stops after the step in which a stop was asked (Ctrl-C), keeping the steps done and no best from the stopped one', async () => {
+    let steps = 0;
+    const measure = system(1000);
+    const { best, curve } = await findMax(100, (rate) => (steps++, measure(rate)), { stopped: () => steps >= 3 });
+    expect(curve.map((p) => p.rate)).toEqual([100, 150, 225]);
+    expect(best?.rate).toBe(150);
+  });
 });

@@ -40,17 +40,26 @@ export function judge(rate: number, report: Report, slo: Threshold | undefined):
   return point;
 }
 
+export interface FindMaxOptions {
+  /** No rate above this is tried. Default 1,000,000/s. */
+  maxRate?: number;
+  /** Checked after each step: true ends the search with the steps done (Ctrl-C). */
+  stopped?: () => boolean;
+}
+
 /**
  * Steps the rate up by STEP_FACTOR until a rate is not sustained, then bisects between the last
  * sustained and the first failed rate. `measure` runs one fixed-rate step on fresh state.
  */
-export async function findMax(start: number, measure: (rate: number) => Promise<CurvePoint>, maxRate = 1_000_000): Promise<{ best?: CurvePoint; curve: CurvePoint[] }> {
+export async function findMax(start: number, measure: (rate: number) => Promise<CurvePoint>, options: FindMaxOptions = {}): Promise<{ best?: CurvePoint; curve: CurvePoint[] }> {
+  const { maxRate = 1_000_000, stopped = () => false } = options;
   const curve: CurvePoint[] = [];
   let good: CurvePoint | undefined;
   let bad: CurvePoint | undefined;
   for (let rate = start; rate <= maxRate; rate = Math.round(rate * STEP_FACTOR)) {
     const point = await measure(rate);
     curve.push(point);
+    if (stopped()) return { best: good, curve: curve.sort((a, b) => a.rate - b.rate) };
     if (!point.sustained) {
       bad = point;
       break;
@@ -62,6 +71,7 @@ export async function findMax(start: number, measure: (rate: number) => Promise<
     if (rate <= 0) break;
     const point = await measure(rate);
     curve.push(point);
+    if (stopped()) break;
     if (point.sustained) good = point;
     else bad = point;
   }

@@ -1,6 +1,7 @@
 import { withNatsServer } from '../broker/embedded-server.js';
 import type { EngineListener } from '../engine/events.js';
 import { RunEngine } from '../engine/run.js';
+import type { SeriesControl } from '../engine/series.js';
 import type { ScenarioOverrides } from '../scenario/load.js';
 import { expectedConfirmedShare } from './model.js';
 import { checkParam, scenarioAt, type SweepSpec } from './params.js';
@@ -38,6 +39,8 @@ export interface SweepOptions {
   natsUrl?: string;
   simulatedPayment?: boolean;
   signal?: AbortSignal;
+  /** A stop (Ctrl-C) drains the running point and starts no next one. */
+  control?: SeriesControl;
   /** Told before each point starts; may return a listener for that point's engine events. */
   onPointStart?(index: number, value: number): EngineListener | undefined;
   onPoint?(point: SweepPoint, index: number): void;
@@ -54,8 +57,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepPoint[]> {
   return withNatsServer(options.natsUrl, async (natsUrl) => {
     const results: SweepPoint[] = [];
     for (const [index, scenario] of points.entries()) {
+      if (options.control?.stopping) break;
       const value = spec.values[index] as number;
       const engine = new RunEngine({ scenario, natsUrl, simulatedPayment: options.simulatedPayment, signal: options.signal });
+      options.control?.watch(engine);
       const listener = options.onPointStart?.(index, value);
       if (listener) engine.subscribe(listener);
       const report = await engine.run();

@@ -1,0 +1,51 @@
+import { Option } from 'commander';
+import type { ScenarioOverrides } from '../scenario/load.js';
+import type { HeapProfile } from '../services/heap.js';
+import { acksOption, heapOption, stateOption } from './options.js';
+
+/** The flags that override scenario keys, shared by the commands that run sagas. */
+export interface ScenarioFlags {
+  seed?: number;
+  orders?: number;
+  rate?: number;
+  maxInFlight?: number;
+  duration?: string;
+  successRate?: number;
+  topology?: 'parallel' | 'sequential';
+  delivery?: 'jetstream' | 'core';
+  state?: 'kv' | 'memory';
+  acks?: 'double' | 'single';
+  heap?: HeapProfile;
+}
+
+/** Each flag given, as the scenario key it overrides. */
+export function scenarioOverrides(flags: ScenarioFlags): ScenarioOverrides {
+  const overrides: ScenarioOverrides = {};
+  if (flags.seed !== undefined) overrides.seed = flags.seed;
+  if (flags.orders !== undefined) overrides['orders.count'] = flags.orders;
+  if (flags.rate !== undefined) overrides['orders.rate'] = flags.rate;
+  if (flags.maxInFlight !== undefined) overrides['orders.maxInFlight'] = flags.maxInFlight;
+  if (flags.duration !== undefined) overrides['orders.duration'] = flags.duration;
+  if (flags.successRate !== undefined) overrides['payment.successRate'] = flags.successRate;
+  if (flags.topology !== undefined) overrides.topology = flags.topology;
+  if (flags.delivery !== undefined) overrides.delivery = flags.delivery;
+  if (flags.state !== undefined) overrides.state = flags.state;
+  if (flags.acks !== undefined) overrides['jetstream.acks'] = flags.acks;
+  return overrides;
+}
+
+/** --nats-url, shared by every command that talks to NATS. */
+export function natsUrlOption(): Option {
+  return new Option('--nats-url <url>', 'use this NATS server instead of starting one').env('NATS_URL');
+}
+
+/** How the services run: --topology, --delivery, --state, --acks, --heap. */
+export function stackOptions(): Option[] {
+  return [
+    new Option('--topology <t>', 'override the topology').choices(['parallel', 'sequential']),
+    new Option('--delivery <d>', 'jetstream (durable, the default) or core (queue groups, at most once)').choices(['jetstream', 'core']),
+    stateOption(),
+    acksOption(),
+    heapOption(),
+  ];
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { startCli } from '../helpers/cli.js';
+import { waitFor } from '../helpers/nats.js';
+
+// One Ctrl-C behaviour for every command (cli/interrupts.ts): the first stops the load and drains,
+// no further point or step starts, the results so far are printed, and the exit code is 130.
+describe('Ctrl-C on commands that run several engines', () => {
+  it('sweep: the running point drains and is reported, no next point starts, exit 130', async () => {
+    const { child, stderr, done } = startCli(['sweep', 'scenarios/mixed-90.yaml', '--param', 'payment.successRate', '--values', '0.5,0.9,1', '--orders', '1000000', '--rate', '300']);
+    await waitFor('the first point to place orders', () => /point 1\/3[\s\S]*sent [1-9]/.test(stderr()), 30_000);
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('stopping the load and draining sagas in flight');
+    expect(r.stderr).not.toContain('point 2/3');
+    expect(r.stdout).toContain('1 points · 0 broke an invariant');
+    expect(r.stdout).toContain('interrupted after 1 of 3');
+  }, 90_000);
+
+  it('bench --find-max: the running step drains, no next step starts, the curve so far is printed, exit 130', async () => {
+    const { child, stderr, done } = startCli(['bench', 'scenarios/happy-path.yaml', '--find-max', '--rate', '200', '--duration', '10m', '--warmup', '1s']);
+    await waitFor('the first step to start', () => /trying 200\/s/.test(stderr()), 30_000);
+    await waitFor('its first orders', () => /sent [1-9]/.test(stderr()), 30_000);
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).not.toContain('trying 300/s');
+    expect(r.stdout).toContain('find-max: ');
+    expect(r.stdout).toMatch(/\b200\b/);
+  }, 90_000);
+});
