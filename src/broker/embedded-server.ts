@@ -13,6 +13,8 @@ export interface EmbeddedServerOptions {
   syncAlways?: boolean;
   /** How long to wait for the server to become healthy. Default 10 s. */
   readyTimeoutMs?: number;
+  /** Ports to take when they are free (saga-sim up: the design's 4222 and 8222); others are any free port. */
+  preferPorts?: { client?: number; monitor?: number };
 }
 
 export interface EmbeddedServer {
@@ -57,7 +59,9 @@ export async function withNatsServer<T>(natsUrl: string | undefined, fn: (url: s
 export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): Promise<EmbeddedServer> {
   const bin = options.bin ?? findNatsServer();
   const version = binaryVersion(bin);
-  const [port, monitorPort] = await freePorts(2);
+  const [free, freeMonitor] = await freePorts(2);
+  const port = (await takePort(options.preferPorts?.client)) ?? (free as number);
+  const monitorPort = (await takePort(options.preferPorts?.monitor)) ?? (freeMonitor as number);
   const dir = mkdtempSync(join(tmpdir(), 'saga-sim-nats-'));
   const config = [
     'listen: "127.0.0.1:' + port + '"',
@@ -163,6 +167,16 @@ function readTail(file: string): string {
   } catch {
     return '';
   }
+}
+
+/** `port` when nothing listens on it on loopback now, else undefined. */
+async function takePort(port: number | undefined): Promise<number | undefined> {
+  if (port === undefined) return undefined;
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(undefined));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(port)));
+  });
 }
 
 /** Ports the OS reports free now. Held open together so the same port is not handed out twice. */

@@ -14,6 +14,9 @@ export class Interrupts implements SeriesControl {
   stopping = false;
   private engine: RunEngine | undefined;
   private notice: ((line: string) => void) | undefined;
+  private wake: (() => void) | undefined;
+  /** Resolves at the first stop or abort: for a command that serves until Ctrl-C. */
+  readonly asked = new Promise<void>((resolve) => (this.wake = resolve));
 
   /** `notice`: where to say what the first Ctrl-C does (not while a dashboard owns the screen). */
   constructor(notice?: (line: string) => void) {
@@ -36,6 +39,7 @@ export class Interrupts implements SeriesControl {
 
   /** The first stop drains, the second aborts. */
   stop(): void {
+    this.wake?.();
     if (this.stopping) return this.abort.abort();
     this.stopping = true;
     this.notice?.('stopping the load and draining sagas in flight (Ctrl-C again to abort)');
@@ -45,7 +49,10 @@ export class Interrupts implements SeriesControl {
   /** Runs `body` with the signal handlers installed, and removes them on every path out. */
   async around<T>(body: () => Promise<T>): Promise<T> {
     const onStop = () => this.stop();
-    const onHangup = () => this.abort.abort();
+    const onHangup = () => {
+      this.wake?.();
+      this.abort.abort();
+    };
     process.on('SIGINT', onStop);
     process.on('SIGTERM', onStop);
     process.on('SIGHUP', onHangup);

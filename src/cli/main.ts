@@ -1,11 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { SagaSimError } from '../errors.js';
+import { SagaSimError, UsageError } from '../errors.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { benchCommand } from './bench-command.js';
 import { initCommand } from './init-command.js';
 import { runCommand } from './run-command.js';
 import { sweepCommand } from './sweep-command.js';
+import { upCommand } from './up-command.js';
 import { validateCommand } from './validate-command.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -17,15 +18,33 @@ export function buildProgram(): Command {
     .option('--debug', 'print stack traces for errors')
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', `\nExamples:\n  $ saga-sim run scenarios/mixed-90.yaml\n  $ saga-sim bench scenarios/happy-path.yaml --rate 1000 --duration 30s\n  $ saga-sim sweep scenarios/mixed-90.yaml --param payment.successRate --from 0 --to 1 --step 0.1\n  $ saga-sim validate scenarios/*.yaml\n  $ saga-sim init my-scenario.yaml\n  $ saga-sim run --help\n${EXIT_CODES_HELP}`);
-  for (const command of [runCommand(), benchCommand(), sweepCommand(), validateCommand(), initCommand()]) program.addCommand(command.exitOverride());
+    .addHelpText('after', `\nExamples:\n  $ saga-sim run scenarios/mixed-90.yaml\n  $ saga-sim bench scenarios/happy-path.yaml --rate 1000 --duration 30s\n  $ saga-sim sweep scenarios/mixed-90.yaml --param payment.successRate --from 0 --to 1 --step 0.1\n  $ saga-sim up                      # the design's system: HTTP API on 3004, metrics\n  $ saga-sim validate scenarios/*.yaml\n  $ saga-sim init my-scenario.yaml\n  $ saga-sim run --help\n${EXIT_CODES_HELP}`);
+  for (const command of [runCommand(), benchCommand(), sweepCommand(), upCommand(), validateCommand(), initCommand()]) program.addCommand(command.exitOverride());
   return program;
+}
+
+/**
+ * --env-file is read before the flags are parsed, so that its NATS_URL or PAYMENT_SUCCESS_RATE
+ * count as environment variables do (a flag still wins). Its values are never printed.
+ */
+function loadEnvFile(argv: string[]): void {
+  const at = argv.findIndex((a) => a === '--env-file' || a.startsWith('--env-file='));
+  if (at < 0) return;
+  const arg = argv[at] as string;
+  const file = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[at + 1];
+  if (!file) throw new UsageError('--env-file needs a file, e.g. --env-file .env');
+  try {
+    process.loadEnvFile(file);
+  } catch (error) {
+    throw new UsageError(`--env-file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
 }
 
 /** The one place errors become output and exit codes. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
+    loadEnvFile(argv);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {

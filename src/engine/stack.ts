@@ -33,13 +33,15 @@ export interface BrokerOptions {
   syncAlways?: boolean;
   /** Client name of the engine's own connection. */
   name?: string;
+  /** Ports an embedded server takes when they are free (up: 4222 and 8222, as in the design). */
+  preferPorts?: { client?: number; monitor?: number };
 }
 
 /** Connects to the user's server, or starts an embedded one (stopped by `cleanups`). */
 export async function startBroker(options: BrokerOptions, cleanups: Cleanups): Promise<Broker> {
   let embedded = options.server;
   if (!options.natsUrl && !embedded) {
-    const started = await startEmbeddedServer({ syncAlways: options.syncAlways ?? false });
+    const started = await startEmbeddedServer({ syncAlways: options.syncAlways ?? false, preferPorts: options.preferPorts });
     cleanups.add(() => started.stop());
     embedded = started;
   }

@@ -19,6 +19,8 @@ export interface ServiceHandle {
   readonly stats: WorkerStats;
   ready(timeoutMs?: number): Promise<void>;
   placeOrders(orders: PlaceOrder[]): void;
+  /** Places one order and resolves once it is stored and its order.created published (the HTTP API's POST). */
+  submit(order: PlaceOrder, timeoutMs?: number): Promise<void>;
   snapshot(timeoutMs?: number): Promise<ServiceSnapshot>;
   /** Hands over the records of these settled sagas and has the service drop them. */
   settle(orderIds: string[], timeoutMs?: number): Promise<ServiceSnapshot>;

@@ -102,6 +102,8 @@ export function emptyStats(): WorkerStats {
 /** Main thread → worker. */
 export type ToWorker =
   | { type: 'place-orders'; orders: PlaceOrder[] }
+  /** One order from an API client, answered (`submitted`, same id) once it is stored and its order.created published. */
+  | { type: 'submit'; id: number; order: PlaceOrder }
   | { type: 'snapshot' }
   /**
    * These sagas have settled on NATS: report their records (a `settled` reply with the same id),
@@ -121,6 +123,7 @@ export type FromWorker =
   | { type: 'stats'; stats: WorkerStats }
   | { type: 'snapshot'; snapshot: ServiceSnapshot }
   | { type: 'settled'; id: number; snapshot: ServiceSnapshot }
+  | { type: 'submitted'; id: number; error?: string }
   | { type: 'fatal'; message: string }
   | { type: 'stopped'; stats: WorkerStats };
 

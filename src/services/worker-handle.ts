@@ -4,6 +4,7 @@ import { workerYoungGenerationMb } from './heap.js';
 import type { PlaceOrder } from './order/logic.js';
 import { emptyStats, unreachable, type FromWorker, type ToWorker, type WorkerConfig, type WorkerStats } from './protocol.js';
 import type { ServiceName, ServiceSnapshot } from './service.js';
+import { Replies } from './replies.js';
 import { SettleRequests } from './settle-requests.js';
 import type { ServiceHandle, ServiceStatus } from './handle.js';
 
@@ -41,6 +42,7 @@ export class ServiceWorker implements ServiceHandle {
   private down: ToWorker[] | undefined;
   /** Settle requests not yet answered: a crash may lose them, so the next worker gets them again. */
   private readonly settles = new SettleRequests();
+  private readonly submits = new Replies<void>();
 
   /** `settledIds`: the sagas settled so far, which a restarted worker drops once it has loaded. */
   constructor(
@@ -65,6 +67,7 @@ export class ServiceWorker implements ServiceHandle {
       // An answer to a settle request counts whichever worker gave it, even one killed since. Anything
       // else from a killed worker is stale: its last stats would be counted twice.
       if (msg.type === 'settled') this.settles.answer(msg.id, msg.snapshot);
+      else if (msg.type === 'submitted') this.submits.answer(msg.id, msg.error === undefined ? { value: undefined } : { error: new Error(msg.error) });
       else if (worker === this.worker && !this.down) this.receive(msg);
     });
     worker.on('error', (error) => {
@@ -83,6 +86,13 @@ export class ServiceWorker implements ServiceHandle {
 
   placeOrders(orders: PlaceOrder[]): void {
     this.send({ type: 'place-orders', orders });
+  }
+
+  submit(order: PlaceOrder, timeoutMs = 10_000): Promise<void> {
+    if (this.crashed) return Promise.reject(this.crashed);
+    const { id, reply } = this.submits.add(timeoutMs, () => new Error(`${this.name} service: order ${order.orderId} not stored and published within ${timeoutMs} ms`));
+    this.send({ type: 'submit', id, order });
+    return reply;
   }
 
   stall(ms: number): void {
@@ -160,7 +170,7 @@ export class ServiceWorker implements ServiceHandle {
     if (this.status !== 'crashed') this.status = 'stopped';
   }
 
-  private receive(msg: Exclude<FromWorker, { type: 'settled' }>): void {
+  private receive(msg: Exclude<FromWorker, { type: 'settled' | 'submitted' }>): void {
     switch (msg.type) {
       case 'stats':
       case 'stopped':
@@ -207,6 +217,7 @@ export class ServiceWorker implements ServiceHandle {
     this.crashed = new ServiceCrashedError(`${this.name} service ${message}`, { cause });
     for (const list of this.waiters.values()) for (const waiter of list.splice(0)) waiter.reject(this.crashed);
     this.settles.failAll(this.crashed);
+    this.submits.failAll(this.crashed);
     this.onCrash(this.crashed);
   }
 }

@@ -22,6 +22,12 @@ async function main(): Promise<void> {
     switch (msg.type) {
       case 'place-orders':
         return host.place(msg.orders);
+      case 'submit':
+        host.submit(msg.order).then(
+          () => send({ type: 'submitted', id: msg.id }),
+          (error: Error) => send({ type: 'submitted', id: msg.id, error: error.message }),
+        );
+        return;
       case 'snapshot':
         return send({ type: 'snapshot', snapshot: host.snapshot() });
       case 'settle':

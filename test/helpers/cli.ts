@@ -20,13 +20,13 @@ export function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result
   });
 }
 
-/** Starts the real CLI; `stderr()` reads what it has written so far. */
-export function startCli(args: string[]): { child: ChildProcess; stderr: () => string; done: Promise<Result> } {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts the real CLI; `stdout()` and `stderr()` read what it has written so far. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; stdout: () => string; stderr: () => string; done: Promise<Result> } {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d) => (stdout += d));
   child.stderr?.on('data', (d) => (stderr += d));
   const done = new Promise<Result>((resolve) => child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr })));
-  return { child, stderr: () => stderr, done };
+  return { child, stdout: () => stdout, stderr: () => stderr, done };
 }

@@ -25,6 +25,8 @@ export interface ServiceHost {
   readonly name: ServiceName;
   /** Places orders (the order service only): each is stored, then its order.created is published. */
   place(orders: readonly PlaceOrder[]): void;
+  /** Places one order; resolves once it is stored and its order.created published, rejects if either fails. */
+  submit(order: PlaceOrder): Promise<void>;
   snapshot(): ServiceSnapshot;
   /** These sagas have settled: returns their records, drops them, and ignores anything later about them. */
   release(orderIds: readonly string[]): ServiceSnapshot;
@@ -69,7 +71,7 @@ export async function startServiceHost(config: WorkerConfig, fatal: (message: st
       }
     }),
   );
-  return hostOf(config, service, { nc, transport, stats, settled, ticker, paused, place: flow.place });
+  return hostOf(config, service, { nc, transport, stats, settled, ticker, paused, place: flow.place, submit: flow.submit });
 }
 
 interface Running {
@@ -80,6 +82,7 @@ interface Running {
   ticker: ReturnType<typeof setInterval> | undefined;
   paused: { pause(ms: number): void };
   place(cmd: PlaceOrder): void;
+  submit(cmd: PlaceOrder): Promise<void>;
 }
 
 function hostOf(config: WorkerConfig, service: Service, r: Running): ServiceHost {
@@ -91,6 +94,7 @@ function hostOf(config: WorkerConfig, service: Service, r: Running): ServiceHost
   return {
     name: config.service,
     place: (orders) => orders.forEach((cmd) => r.place(cmd)),
+    submit: (order) => r.submit(order),
     snapshot: () => service.snapshot(),
     release(orderIds) {
       for (const id of orderIds) r.settled.add(id);
@@ -179,7 +183,19 @@ function messageFlow(config: WorkerConfig, service: Service, transport: Transpor
     const handled = service.place?.(cmd, Date.now());
     if (handled) publishAfter(handled, `order ${cmd.orderId}`, attempt < 3 ? () => place(cmd, attempt + 1) : undefined, publishNew);
   };
-  return { onMessage, publishAfter, place: (cmd: PlaceOrder) => place(cmd) };
+  // An API client waits for its order: the answer says whether it was stored and published.
+  const submit = async (cmd: PlaceOrder, attempt = 1): Promise<void> => {
+    const handled = service.place?.(cmd, Date.now());
+    if (!handled) throw new Error(`the ${config.service} service takes no orders`);
+    try {
+      await handled.saved;
+    } catch (error) {
+      if (error instanceof StateConflictError && attempt < 3) return submit(cmd, attempt + 1);
+      throw error;
+    }
+    await publishNew(handled.emit);
+  };
+  return { onMessage, publishAfter, place: (cmd: PlaceOrder) => place(cmd), submit: (cmd: PlaceOrder) => submit(cmd) };
 }
 
 /** Timeouts are checked often enough to fire within a tenth of the timeout (and at least every 250 ms). */
