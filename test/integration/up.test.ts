@@ -16,6 +16,15 @@ function findPromtool(): string | undefined {
 }
 
 const json = { 'Content-Type': 'application/json' };
+/** The API's answers, the fields these tests read. */
+interface Answer {
+  orderId: string;
+  status: string;
+  timeline: { event: string }[];
+  fields: { field: string }[];
+  count: number;
+}
+const answer = async (res: Response) => (await res.json()) as Answer;
 const designOrder = { customerId: 'customer-1', items: [{ productId: 'prod-1', quantity: 2, unitPrice: 19.99 }] };
 
 // saga-sim up, driven as the design's README drives its system: curl requests, metrics, NATS monitoring.
@@ -49,7 +58,7 @@ describe('saga-sim up', () => {
     for (let i = 0; i < 11; i++) {
       const res = await fetch(`${api}/orders`, { method: 'POST', headers: json, body: JSON.stringify(designOrder) });
       expect(res.status).toBe(201);
-      const body = await res.json();
+      const body = await answer(res);
       expect(body).toMatchObject({ status: 'PENDING', customerId: 'customer-1', items: designOrder.items, totalAmount: 39.98 });
       placed.push(body.orderId);
     }
@@ -60,9 +69,9 @@ describe('saga-sim up', () => {
       while (status === 'PENDING' && Date.now() < deadline) {
         const res = await fetch(`${api}/orders/${id}`);
         expect(res.status).toBe(200);
-        const order = await res.json();
+        const order = await answer(res);
         status = order.status;
-        if (status !== 'PENDING') expect(order.timeline.map((t: { event: string }) => t.event)).toContain('order.created.v1');
+        if (status !== 'PENDING') expect(order.timeline.map((t) => t.event)).toContain('order.created.v1');
       }
       final.set(id, status);
     }
@@ -83,13 +92,13 @@ describe('saga-sim up', () => {
     expect(metric(inventory, 'inventory_reservations_total')).toBe(bySubject['inventory.reserved.v1'] ?? 0);
     expect((await fetch(`${monitorUrl}/varz`)).status).toBe(200);
     expect((await fetch(`${api}/readyz`)).status).toBe(200);
-    const list = await (await fetch(`${api}/orders?status=confirmed&limit=100`)).json();
+    const list = await answer(await fetch(`${api}/orders?status=confirmed&limit=100`));
     expect(list.count).toBe(metric(text, 'orders_confirmed_total'));
   }, 60_000);
 
   it('refuses bad bodies with field-level errors, and stores and publishes nothing', async () => {
     const before = await streamCounts();
-    const listed = (await (await fetch(`${api}/orders?limit=1000`)).json()).count;
+    const listed = (await answer(await fetch(`${api}/orders?limit=1000`))).count;
     const post = (body: string, headers: Record<string, string> = json) => fetch(`${api}/orders`, { method: 'POST', headers, body });
     const cases: [string, Response, number, string?][] = [
       ['invalid JSON', await post('{"customerId":'), 400],
@@ -104,9 +113,9 @@ describe('saga-sim up', () => {
     ];
     for (const [what, res, status, field] of cases) {
       expect(res.status, what).toBe(status);
-      const body = await res.json();
+      const body = await answer(res);
       expect(body, what).toMatchObject({ statusCode: status, message: expect.any(String) });
-      if (field) expect(body.fields.map((f: { field: string }) => f.field), what).toContain(field);
+      if (field) expect(body.fields.map((f) => f.field), what).toContain(field);
     }
     // Something valid afterwards still crosses NATS, so an empty stream diff is not a dead broker.
     // The 201 comes once order.created is stored in the stream.
@@ -114,13 +123,13 @@ describe('saga-sim up', () => {
     expect(ok.status).toBe(201);
     const after = await streamCounts();
     expect(after.bySubject['order.created.v1']).toBe((before.bySubject['order.created.v1'] ?? 0) + 1);
-    expect((await (await fetch(`${api}/orders?limit=1000`)).json()).count).toBe(listed + 1);
+    expect((await answer(await fetch(`${api}/orders?limit=1000`))).count).toBe(listed + 1);
   }, 30_000);
 
   it('passes promtool check metrics on every metrics URL', async (ctx) => {
     const promtool = findPromtool();
     if (!promtool) {
-      console.warn('SKIPPED LOUDLY: promtool is not installed and could not be installed (apt-get install prometheus)');
+      process.stderr.write('\nSKIPPED LOUDLY: promtool is not installed and could not be installed (apt-get install prometheus)\n\n');
       ctx.skip();
     }
     for (const url of [`${api}/orders/metrics`, `${api}/metrics`, `${metricsUrl}/payments/metrics`, `${metricsUrl}/inventory/metrics`]) {
