@@ -7,9 +7,12 @@ import { stateBucket } from './streams.js';
 /** The stream behind a KV bucket. */
 const bucketStream = (bucket: string) => `KV_${bucket}`;
 
-/** Creates each service's state bucket afresh (one revision per key, on disk, like the event stream). */
-export async function provisionStateBuckets(nc: NatsConnection, services: readonly string[]): Promise<void> {
-  await deleteStateBuckets(nc, services);
+/**
+ * Creates each service's state bucket (one revision per key, on disk, like the event stream):
+ * afresh, or, with `fresh` false, keeping one that is there (services running as processes).
+ */
+export async function provisionStateBuckets(nc: NatsConnection, services: readonly string[], fresh = true): Promise<void> {
+  if (fresh) await deleteStateBuckets(nc, services);
   const kvm = new Kvm(nc);
   try {
     for (const service of services) await kvm.create(stateBucket(service), { history: 1, storage: StorageType.File });

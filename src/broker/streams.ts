@@ -47,44 +47,62 @@ export interface Provisioned {
   consumers: Record<string, string[]>;
 }
 
+/** The events and dead-letter streams, and each service's durable consumers, as saga-sim creates them. */
+function streamPlan(nc: NatsConnection, plans: readonly ConsumerPlan[], policy: RedeliveryPolicy) {
+  const multiFilter = atLeast(serverVersion(nc), 2, 10);
+  const streams = [
+    { name: EVENTS_STREAM, subjects: [...EVENT_TYPES], storage: StorageType.File, duplicate_window: nanos(DUPLICATE_WINDOW_MS) },
+    { name: DEAD_LETTER_STREAM, subjects: [`${DEAD_LETTER_PREFIX}.>`], storage: StorageType.File },
+  ];
+  const consumers: Record<string, string[]> = {};
+  const configs = plans.flatMap((plan) => {
+    const filters = multiFilter
+      ? [{ durable_name: durableName(plan.service), filter_subjects: [...plan.consumes] }]
+      : plan.consumes.map((subject) => ({ durable_name: durableName(plan.service, subject), filter_subject: subject }));
+    consumers[plan.service] = filters.map((f) => f.durable_name);
+    return filters.map((filter) => ({
+      ...filter,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(policy.backoff[0] ?? 30_000),
+      max_deliver: policy.maxDeliver,
+      // The server wants fewer backoff steps than deliveries; one wait needs no list.
+      ...(policy.maxDeliver > 1 && policy.backoff.length > 1 ? { backoff: policy.backoff.slice(0, policy.maxDeliver - 1).map(nanos) } : {}),
+      // Per service, whatever the number of consumers.
+      max_ack_pending: Math.ceil(DEFAULT_MAX_ACK_PENDING / filters.length),
+    }));
+  });
+  return { streams, configs, consumers };
+}
+
 /**
- * Creates the event and dead-letter streams afresh (a previous run's leftovers are deleted)
- * and durable, explicitly acknowledged consumers that deliver each service only what it handles:
- * one per service on 2.10+ (filter_subjects), one per subject before. A single unfiltered consumer
- * on 2.9 would deliver all ten subjects to every service, three times the deliveries and acks.
+ * Creates the streams and consumers afresh: whatever a previous run left is deleted first, so a
+ * run starts from an empty stream.
  */
 export async function provisionStreams(nc: NatsConnection, plans: readonly ConsumerPlan[], policy: RedeliveryPolicy): Promise<Provisioned> {
   const jsm = await manager(nc);
   await deleteStreams(jsm);
-  const multiFilter = atLeast(serverVersion(nc), 2, 10);
-  const consumers: Record<string, string[]> = {};
+  const { streams, configs, consumers } = streamPlan(nc, plans, policy);
   try {
-    await jsm.streams.add({
-      name: EVENTS_STREAM,
-      subjects: [...EVENT_TYPES],
-      storage: StorageType.File,
-      duplicate_window: nanos(DUPLICATE_WINDOW_MS),
-    });
-    await jsm.streams.add({ name: DEAD_LETTER_STREAM, subjects: [`${DEAD_LETTER_PREFIX}.>`], storage: StorageType.File });
-    for (const plan of plans) {
-      const filters = multiFilter
-        ? [{ durable_name: durableName(plan.service), filter_subjects: [...plan.consumes] }]
-        : plan.consumes.map((subject) => ({ durable_name: durableName(plan.service, subject), filter_subject: subject }));
-      consumers[plan.service] = filters.map((f) => f.durable_name);
-      for (const filter of filters) {
-        await jsm.consumers.add(EVENTS_STREAM, {
-          ...filter,
-          ack_policy: AckPolicy.Explicit,
-          deliver_policy: DeliverPolicy.All,
-          ack_wait: nanos(policy.backoff[0] ?? 30_000),
-          max_deliver: policy.maxDeliver,
-          // The server wants fewer backoff steps than deliveries; one wait needs no list.
-          ...(policy.maxDeliver > 1 && policy.backoff.length > 1 ? { backoff: policy.backoff.slice(0, policy.maxDeliver - 1).map(nanos) } : {}),
-          // Per service, whatever the number of consumers.
-          max_ack_pending: Math.ceil(DEFAULT_MAX_ACK_PENDING / filters.length),
-        });
-      }
-    }
+    for (const stream of streams) await jsm.streams.add(stream);
+    for (const config of configs) await jsm.consumers.add(EVENTS_STREAM, config);
+  } catch (cause) {
+    throw new BrokerUnavailableError(`cannot provision JetStream streams: ${(cause as Error).message}`, { cause });
+  }
+  return { consumers };
+}
+
+/**
+ * Creates what is missing and keeps what is there: for services that run as processes of their
+ * own (`saga-sim service`), each of which may start first, and for runs that drive them.
+ */
+export async function ensureStreams(nc: NatsConnection, plans: readonly ConsumerPlan[], policy: RedeliveryPolicy): Promise<Provisioned> {
+  const jsm = await manager(nc);
+  const { streams, configs, consumers } = streamPlan(nc, plans, policy);
+  const missing = (error: unknown) => /not found/i.test((error as Error).message);
+  try {
+    for (const stream of streams) await jsm.streams.info(stream.name).catch((e) => (missing(e) ? jsm.streams.add(stream) : Promise.reject(e)));
+    for (const config of configs) await jsm.consumers.info(EVENTS_STREAM, config.durable_name).catch((e) => (missing(e) ? jsm.consumers.add(EVENTS_STREAM, config) : Promise.reject(e)));
   } catch (cause) {
     throw new BrokerUnavailableError(`cannot provision JetStream streams: ${(cause as Error).message}`, { cause });
   }

@@ -14,7 +14,7 @@ import { parseThreshold, type Threshold } from '../verify/thresholds.js';
 import { EXIT } from './exit-codes.js';
 import { Interrupts } from './interrupts.js';
 import { duration, positiveInt, positiveNumber } from './options.js';
-import { natsUrlOption, scenarioOverrides, stackOptions, type ScenarioFlags } from './scenario-flags.js';
+import { natsUrlOption, scenarioOverrides, servicesOption, stackOptions, type ScenarioFlags } from './scenario-flags.js';
 import { paintFor, simulatedPayment, stderrLine, watchRun } from './watch-run.js';
 
 interface BenchFlags extends ScenarioFlags {
@@ -44,6 +44,7 @@ export function benchCommand(): Command {
     .option('--find-max', 'step the rate up (×1.5), then bisect, until the SLO breaks or achieved < 95% of offered', false)
     .option('--slo <expr>', 'with --find-max, e.g. "p99<20ms" (any threshold expression)');
   for (const option of stackOptions()) command.addOption(option);
+  command.addOption(servicesOption());
   return command
     .addOption(natsUrlOption())
     .option('--baseline', 'also measure the raw broker on the same server (core pub→sub, JetStream publish) and report the ratio', false)
@@ -95,7 +96,7 @@ async function benchAction(file: string, flags: BenchFlags, interrupts: Interrup
     let server: EmbeddedServer | undefined;
     const natsUrl = flags.natsUrl ?? (flags.baseline ? (server = await startEmbeddedServer()).url : undefined);
     try {
-      const engine = new RunEngine({ scenario: scenarioAt(rate), natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap, signal: interrupts.signal });
+      const engine = new RunEngine({ scenario: scenarioAt(rate), natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap, services: flags.services, signal: interrupts.signal });
       const report = await watchRun(engine, interrupts, flags);
       process.stdout.write(`${renderBench(report, rate)}\n`);
       const baseline = flags.baseline && natsUrl ? await baselineFor(natsUrl, report, flags.quiet) : undefined;
@@ -112,7 +113,7 @@ async function benchAction(file: string, flags: BenchFlags, interrupts: Interrup
   return withNatsServer(flags.natsUrl, async (natsUrl, server) => {
     const measure = async (stepRate: number) => {
       if (!flags.quiet) process.stderr.write(`trying ${stepRate}/s for ${flags.duration}…\n`);
-      const engine = new RunEngine({ scenario: scenarioAt(stepRate), natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap, signal: interrupts.signal });
+      const engine = new RunEngine({ scenario: scenarioAt(stepRate), natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap, services: flags.services, signal: interrupts.signal });
       interrupts.watch(engine);
       if (!flags.quiet) engine.subscribe(plainProgress((line) => stderrLine(`  ${line}`)));
       const report = await engine.run();

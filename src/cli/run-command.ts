@@ -10,7 +10,7 @@ import { loadScenarioFile } from '../scenario/load.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { Interrupts } from './interrupts.js';
 import { duration, integer, positiveInt, positiveNumber, share } from './options.js';
-import { natsUrlOption, scenarioOverrides, stackOptions, type ScenarioFlags } from './scenario-flags.js';
+import { natsUrlOption, scenarioOverrides, servicesOption, stackOptions, type ScenarioFlags } from './scenario-flags.js';
 import { paintFor, simulatedPayment, stderrLine, watchRun } from './watch-run.js';
 
 export interface RunFlags extends ScenarioFlags {
@@ -46,6 +46,7 @@ export function runCommand(): Command {
     .option('--max-in-flight <n>', 'override orders.maxInFlight: an arrival finding this many sagas in flight is dropped and counted (open-loop models)', positiveInt)
     .addOption(new Option('--success-rate <r>', 'override payment.successRate (0..1)').argParser(share).env('PAYMENT_SUCCESS_RATE'));
   for (const option of stackOptions()) command.addOption(option);
+  command.addOption(servicesOption());
   return command
     .option('-q, --quiet', 'print only the final summary', false)
     .option('--no-tui', 'plain progress lines instead of the live dashboard (the default when not on a terminal)')
@@ -102,6 +103,7 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
     simulatedPayment: simulatedPayment(),
     thresholds,
     heap: flags.heap,
+    services: flags.services,
     signal: interrupts.signal,
   });
   const report = await interrupts.around(() => watchRun(engine, interrupts, flags));

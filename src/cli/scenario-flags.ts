@@ -16,6 +16,7 @@ export interface ScenarioFlags {
   state?: 'kv' | 'memory';
   acks?: 'double' | 'single';
   heap?: HeapProfile;
+  services?: 'workers' | 'external';
 }
 
 /** Each flag given, as the scenario key it overrides. */
@@ -48,4 +49,12 @@ export function stackOptions(): Option[] {
     acksOption(),
     heapOption(),
   ];
+}
+
+/** --services, on the commands that run load: where the services run. */
+export function servicesOption(): Option {
+  return new Option('--services <where>', 'workers: start the three services as threads (the default); external: drive saga-sim service processes found on --nats-url').choices([
+    'workers',
+    'external',
+  ]);
 }

@@ -1,4 +1,4 @@
-import { jetstream, type ConsumerMessages } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, type ConsumerMessages } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { DEAD_LETTER_KIND } from '../broker/max-deliveries.js';
 import { PULL_EXPIRES_MS, PULL_HEARTBEAT_MS } from '../broker/pulls.js';
@@ -52,15 +52,17 @@ export class StreamObserver {
     await nc.flush();
   }
 
-  async start(nc: NatsConnection): Promise<void> {
+  /** `fromNow`: only events published from here on (a stream that services running elsewhere already use). */
+  async start(nc: NatsConnection, fromNow = false): Promise<void> {
     const js = jetstream(nc);
     // Pulls as the services' (broker/pulls.ts): a lost pull or a broker restart is noticed within
     // about 2 s, and the ordered consumer recreated.
     // A callback rather than the iterator: a socket read's messages are handled in one pass, with
     // no promise per message.
     const pulls = { expires: PULL_EXPIRES_MS, idle_heartbeat: PULL_HEARTBEAT_MS };
-    const events = await (await js.consumers.get(EVENTS_STREAM)).consume({ ...pulls, callback: (m) => this.receive(m.data, m.subject) });
-    const dead = await (await js.consumers.get(DEAD_LETTER_STREAM)).consume(pulls);
+    const from = fromNow ? { deliver_policy: DeliverPolicy.New } : {};
+    const events = await (await js.consumers.get(EVENTS_STREAM, from)).consume({ ...pulls, callback: (m) => this.receive(m.data, m.subject) });
+    const dead = await (await js.consumers.get(DEAD_LETTER_STREAM, from)).consume(pulls);
     this.iterators.push(events, dead);
     void (async () => {
       for await (const m of dead) {

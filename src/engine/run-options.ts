@@ -32,6 +32,11 @@ export interface RunOptions {
   heap?: HeapProfile;
   /** Interval of snapshot events. Default 100 ms. */
   snapshotIntervalMs?: number;
+  /**
+   * workers (the default): the three services run as worker threads of this process. external:
+   * none are started; the run drives `saga-sim service` processes it finds on the --nats-url server.
+   */
+  services?: 'workers' | 'external';
   /** Aborting stops everything at once; the run then rejects with InterruptedError. */
   signal?: AbortSignal;
 }

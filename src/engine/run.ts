@@ -19,7 +19,7 @@ import { coarseTimer, preciseTimer, type WakeTimer } from './precise-timer.js';
 import { SagaWatch } from './saga-watch.js';
 import { Settlement, SETTLE_GRACE_MS } from './settlement.js';
 import { startSnapshots } from './snapshot-ticker.js';
-import { provisionStack, startBroker, startServices, type Broker } from './stack.js';
+import { findServices, provisionStack, startBroker, startServices, type Broker } from './stack.js';
 import { workerConfig } from './worker-config.js';
 import type { RunOptions } from './run-options.js';
 
@@ -71,6 +71,10 @@ export class RunEngine {
   /** The options' defaults, in one place: the workers, the settlement and the report must agree. */
   private get heap(): HeapProfile {
     return this.options.heap ?? 'fast';
+  }
+
+  private get external(): boolean {
+    return this.options.services === 'external';
   }
 
   private get graceMs(): number {
@@ -151,6 +155,10 @@ export class RunEngine {
     if (scenario.faults.some((f) => 'broker' in f) && natsUrl && !server) {
       throw new UsageError('broker faults need the embedded nats-server; drop --nats-url (saga-sim will not kill a server it did not start)');
     }
+    if (this.external && !natsUrl && !server) throw new UsageError('--services external needs --nats-url: the server the saga-sim service processes use');
+    if (this.external && scenario.faults.some((f) => 'crash' in f)) {
+      throw new UsageError('crash faults need services this run starts; with --services external, kill the processes yourself');
+    }
     // In fault scenarios, fsync every write (2.10+) so a kill -9 loses nothing acknowledged.
     const broker = await startBroker({ natsUrl, server, syncAlways: scenario.faults.length > 0 }, cleanups);
     this.emit({ type: 'broker', broker: broker.info });
@@ -167,8 +175,8 @@ export class RunEngine {
     const catalogue = buildCatalogue(scenario);
     const source = createOrderSource(scenario, catalogue);
     const plan = loadPlan(scenario, source.scriptedIds.length);
-    const tidy = this.options.natsUrl !== undefined && !this.options.keep;
-    const consumers = await provisionStack(broker, scenario, tidy, (message) => this.emit({ type: 'warning', message }), cleanups);
+    const tidy = this.options.natsUrl !== undefined && !this.options.keep && !this.external;
+    const consumers = await provisionStack(broker, scenario, tidy, (message) => this.emit({ type: 'warning', message }), cleanups, !this.external);
     this.emit({
       type: 'start',
       info: { scenario: scenario.name, seed: scenario.seed, topology: scenario.topology, delivery: scenario.delivery, planned: plan.planned, rate: scenario.orders.rate },
@@ -178,7 +186,7 @@ export class RunEngine {
 
   private async startObserving(broker: Broker, work: Work, cleanups: Cleanups): Promise<SagaWatch> {
     const watch = new SagaWatch(this.options.scenario, new Set(work.source.scriptedIds), (at) => this.load?.finished?.(at));
-    await watch.start(broker.nc);
+    await watch.start(broker.nc, this.external);
     cleanups.add(() => watch.stop());
     return watch;
   }
@@ -189,7 +197,9 @@ export class RunEngine {
     const restoreHeap = applyHeapProfile(this.heap);
     cleanups.add(async () => restoreHeap());
     const setup = { scenario, natsUrl: broker.url, consumers: work.consumers, stock: work.stock, overrides: work.source.overrides, simulatedPayment: this.options.simulatedPayment ?? true, heap: this.heap };
-    const services = startServices((name) => workerConfig(name, setup), this.crashed, () => watch.observer.book.settledIds(), cleanups);
+    const services = this.external
+      ? findServices(broker.nc, this.crashed, cleanups)
+      : startServices((name) => workerConfig(name, setup), this.crashed, () => watch.observer.book.settledIds(), cleanups);
     watch.settlement = new Settlement({
       book: watch.observer.book,
       workers: services,

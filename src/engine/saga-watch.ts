@@ -51,8 +51,9 @@ export class SagaWatch {
     return this.sent - this.outcomes.finished.size;
   }
 
-  start(nc: NatsConnection): Promise<void> {
-    return this.scenario.delivery === 'core' ? this.observer.startCore(nc) : this.observer.start(nc);
+  /** `fromNow`: the stream is shared with services running elsewhere, and only this run's events count. */
+  start(nc: NatsConnection, fromNow = false): Promise<void> {
+    return this.scenario.delivery === 'core' ? this.observer.startCore(nc) : this.observer.start(nc, fromNow);
   }
 
   stop(): Promise<void> {

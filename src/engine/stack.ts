@@ -11,6 +11,7 @@ import type { Scenario } from '../scenario/schema.js';
 import type { ServiceHandle } from '../services/handle.js';
 import type { WorkerConfig } from '../services/protocol.js';
 import { SERVICE_NAMES, type ServiceName } from '../services/service.js';
+import { RemoteService } from '../services/remote/remote-handle.js';
 import { ServiceWorker } from '../services/worker-handle.js';
 import type { Cleanups } from './cleanups.js';
 import type { BrokerInfo } from './events.js';
@@ -56,10 +57,17 @@ export async function startBroker(options: BrokerOptions, cleanups: Cleanups): P
  * Provisions the scenario's streams, consumers and buckets. On a server saga-sim did not start,
  * `tidy` deletes them again at the end. Returns the durable consumers of each service.
  */
-export async function provisionStack(broker: Broker, scenario: Scenario, tidy: boolean, warn: (message: string) => void, cleanups: Cleanups): Promise<Record<string, string[]>> {
-  const provisioned = await provisionRun(broker.nc, scenario, tidy, warn);
+export async function provisionStack(broker: Broker, scenario: Scenario, tidy: boolean, warn: (message: string) => void, cleanups: Cleanups, fresh = true): Promise<Record<string, string[]>> {
+  const provisioned = await provisionRun(broker.nc, scenario, tidy, warn, fresh);
   for (const cleanup of provisioned.cleanups) cleanups.add(cleanup);
   return provisioned.consumers;
+}
+
+/** Finds the three services running as processes of their own (`saga-sim service`); they are not this run's to stop. */
+export function findServices(nc: NatsConnection, crashed: (error: ServiceCrashedError) => void, cleanups: Cleanups): Map<ServiceName, ServiceHandle> {
+  const services = new Map<ServiceName, ServiceHandle>(SERVICE_NAMES.map((name) => [name, new RemoteService(nc, name, crashed)]));
+  cleanups.add(() => Promise.all([...services.values()].map((s) => s.stop())));
+  return services;
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { stateBucket } from '../broker/streams.js';
 import type { InventoryRecord } from './inventory/logic.js';
+import type { OrderRecord } from './order/logic.js';
+import type { PaymentRecord } from './payment/logic.js';
 import { createInventoryService } from './inventory/service.js';
 import { createOrderService } from './order/service.js';
 import { createPaymentService } from './payment/service.js';
@@ -23,11 +25,17 @@ export async function createService(config: WorkerConfig, nc: NatsConnection, st
           conflicted: () => stats.stateConflicts++,
           replaced: (_key, before, after) => built.service?.replaced?.(before, after),
         });
+  // Order and payment records stand alone, so another instance's can be read in; inventory derives its stock from its own.
+  const loadable = <S extends Service, R>(service: S, store: RecordStore<R>): S => Object.assign(service, { load: (ids: readonly string[]) => store.fetch?.(ids) ?? Promise.resolve() });
   switch (config.service) {
-    case 'order':
-      return (built.service = createOrderService({ topology: config.topology, sagaTimeoutMs: config.sagaTimeoutMs }, await open()));
-    case 'payment':
-      return (built.service = createPaymentService({ ...config.payment, topology: config.topology, forced: config.forcedPayments }, await open()));
+    case 'order': {
+      const store = await open<OrderRecord>();
+      return (built.service = loadable(createOrderService({ topology: config.topology, sagaTimeoutMs: config.sagaTimeoutMs }, store), store));
+    }
+    case 'payment': {
+      const store = await open<PaymentRecord>();
+      return (built.service = loadable(createPaymentService({ ...config.payment, topology: config.topology, forced: config.forcedPayments }, store), store));
+    }
     case 'inventory':
       return (built.service = createInventoryService({ stock: config.stock, short: config.shortOrders }, await open<InventoryRecord>()));
   }

@@ -47,6 +47,11 @@ export interface Service {
   snapshot(): ServiceSnapshot;
   /** The snapshot of these settled sagas only; their records are then dropped from memory. */
   release(orderIds: readonly string[]): ServiceSnapshot;
+  /**
+   * Reads the stored records of these sagas that another instance of this service handled (shared
+   * KV state), so that a release answers for them too. Absent where records derive state (stock).
+   */
+  load?(orderIds: readonly string[]): Promise<void>;
   /** A revision conflict replaced a record with the stored one: state derived from records must follow. */
   replaced?(before: unknown, after: unknown): void;
 }

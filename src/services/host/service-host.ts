@@ -30,6 +30,8 @@ export interface ServiceHost {
   snapshot(): ServiceSnapshot;
   /** These sagas have settled: returns their records, drops them, and ignores anything later about them. */
   release(orderIds: readonly string[]): ServiceSnapshot;
+  /** Reads in the stored records of these sagas that another instance handled (shared KV state), before a release. */
+  load(orderIds: readonly string[]): Promise<void>;
   /** Counters since start, with this thread's loop and CPU time. */
   stats(): WorkerStats;
   /** Blocks the thread this long (the stall fault): nothing is handled, acked or published meanwhile. */
@@ -100,6 +102,7 @@ function hostOf(config: WorkerConfig, service: Service, r: Running): ServiceHost
       for (const id of orderIds) r.settled.add(id);
       return service.release(orderIds);
     },
+    load: (orderIds) => service.load?.(orderIds) ?? Promise.resolve(),
     stats,
     stall(ms) {
       // Deliberately blocks the event loop.

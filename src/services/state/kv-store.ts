@@ -51,6 +51,9 @@ export const MAX_WRITES_IN_FLIGHT = 256;
  */
 export const COALESCE_MS = 20;
 
+/** Keys read at once when fetching records another instance stored. */
+const FETCH_PARALLEL = 64;
+
 /**
  * A RecordStore backed by a JetStream KV bucket. Reads come from a cache loaded from the bucket
  * at start, so a restarted worker carries on from what its predecessor stored. Every write is a
@@ -202,6 +205,19 @@ export async function openKvStore<R>(nc: NatsConnection, bucket: string, hooks: 
     },
     settled,
     values: () => cache.values(),
+    async fetch(wanted) {
+      const missing = wanted.filter((key) => !cache.has(key) && !keys.has(key));
+      for (let i = 0; i < missing.length; i += FETCH_PARALLEL) {
+        await Promise.all(
+          missing.slice(i, i + FETCH_PARALLEL).map(async (key) => {
+            const entry = await withRetries(() => kv.get(key));
+            if (entry?.operation !== 'PUT' || cache.has(key) || keys.has(key)) return;
+            cache.set(key, entry.json<R>());
+            keys.set(key, { revision: entry.revision, epoch: 0, dirty: false });
+          }),
+        );
+      }
+    },
     evict(key) {
       const drop = () => {
         const state = keys.get(key);

@@ -29,6 +29,11 @@ export interface RecordStore<R> {
    * the worker shell ignores later messages about it.
    */
   evict(key: string): void;
+  /**
+   * Reads into memory the records of these keys that another instance of the service stored
+   * (a durable store shared by several processes). Memory has nothing to read.
+   */
+  fetch?(keys: readonly string[]): Promise<void>;
 }
 
 /** The records of these keys (those it has), dropped from memory. */

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { Command, Option } from 'commander';
+import { connectBroker } from '../broker/connection.js';
+import { Cleanups } from '../engine/cleanups.js';
+import { provisionRun } from '../engine/provision.js';
+import { workerConfig } from '../engine/worker-config.js';
+import { UsageError } from '../errors.js';
+import { buildCatalogue, stockOf } from '../load/catalogue.js';
+import { createOrderSource } from '../load/order-source.js';
+import { loadScenarioFile, parseScenario } from '../scenario/load.js';
+import { UP_DEFAULTS_NAME, upDefaultsText } from '../scenario/up-defaults.js';
+import { startServiceHost } from '../services/host/service-host.js';
+import { serveControl } from '../services/remote/responder.js';
+import { SERVICE_NAMES, type ServiceName } from '../services/service.js';
+import { EXIT } from './exit-codes.js';
+import { Interrupts } from './interrupts.js';
+import { share } from './options.js';
+import { natsUrlOption, scenarioOverrides, stackOptions, type ScenarioFlags } from './scenario-flags.js';
+import { simulatedPayment, stderrLine } from './watch-run.js';
+
+interface ServiceFlags extends ScenarioFlags {
+  natsUrl?: string;
+}
+
+export function serviceCommand(): Command {
+  const command = new Command('service')
+    .description('Run one service (order, payment or inventory) as a process of its own on a NATS server, until Ctrl-C. Several instances of one service share its work.')
+    .argument('<name>', `the service: ${SERVICE_NAMES.join(', ')}`)
+    .argument('[scenario]', 'scenario YAML file for the catalogue, stock and payment rate (default: as saga-sim up); give every service the same one')
+    .addOption(natsUrlOption())
+    .addOption(new Option('--success-rate <r>', 'payment success rate (0..1)').argParser(share).env('PAYMENT_SUCCESS_RATE'));
+  for (const option of stackOptions()) command.addOption(option);
+  return command
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ saga-sim service order --nats-url nats://127.0.0.1:4222
+  $ saga-sim service payment scenarios/mixed-90.yaml --nats-url nats://127.0.0.1:4222    # twice: they share the work
+  $ saga-sim run scenarios/mixed-90.yaml --services external --nats-url nats://127.0.0.1:4222
+
+The service creates the streams, consumers and KV bucket it needs when they are missing, and never deletes
+them. Instances of one service share its durable consumer (or core queue group) and, with KV state, its
+records: any instance can carry on a saga another started. Inventory keeps its stock in one instance: run
+one. Ctrl-C (or SIGTERM) stops it (exit 0).`,
+    )
+    .action(async (name: string, file: string | undefined, flags: ServiceFlags) => {
+      process.exitCode = await serviceAction(name, file, flags);
+    });
+}
+
+async function serviceAction(name: string, file: string | undefined, flags: ServiceFlags): Promise<number> {
+  if (!SERVICE_NAMES.includes(name as ServiceName)) throw new UsageError(`unknown service "${name}"; expected one of ${SERVICE_NAMES.join(', ')}`);
+  if (!flags.natsUrl) throw new UsageError('saga-sim service needs --nats-url (or NATS_URL): the server the services and the run share');
+  const service = name as ServiceName;
+  const overrides = scenarioOverrides(flags);
+  const scenario = file ? await loadScenarioFile(file, overrides) : parseScenario(upDefaultsText(), UP_DEFAULTS_NAME, overrides);
+  const interrupts = new Interrupts();
+  const cleanups = new Cleanups();
+  let failure: string | undefined;
+  return interrupts.around(async () => {
+    try {
+      const nc = await connectBroker(flags.natsUrl as string, `saga-sim-${service}-control`);
+      cleanups.add(() => nc.close());
+      const { consumers } = await provisionRun(nc, scenario, false, (message) => stderrLine(`warning: ${message}`), false);
+      const catalogue = buildCatalogue(scenario);
+      const setup = { scenario, natsUrl: flags.natsUrl as string, consumers, stock: stockOf(catalogue), overrides: createOrderSource(scenario, catalogue).overrides, simulatedPayment: simulatedPayment(), heap: flags.heap ?? 'fast' };
+      const host = await startServiceHost(workerConfig(service, setup), (message) => {
+        failure ??= message;
+        interrupts.stop();
+      });
+      cleanups.add(() => host.stop());
+      const id = `${process.pid}-${randomBytes(3).toString('hex')}`;
+      const control = serveControl(nc, host, id);
+      cleanups.add(async () => control.close());
+      await nc.flush();
+      stderrLine(`${service} service ${id} ready on ${flags.natsUrl} (${scenario.delivery}, state ${scenario.state}); Ctrl-C stops it`);
+      await interrupts.asked;
+      interrupts.abort.signal.addEventListener('abort', () => process.exit(EXIT.interrupted), { once: true });
+      if (failure) stderrLine(`saga-sim: ${service} service failed: ${failure}`);
+      stderrLine(`stopping the ${service} service ${id}…`);
+    } finally {
+      await cleanups.run();
+    }
+    return failure ? EXIT.infrastructure : EXIT.ok;
+  });
+}
