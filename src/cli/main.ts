@@ -6,7 +6,9 @@ import { benchCommand } from './bench-command.js';
 import { initCommand } from './init-command.js';
 import { runCommand } from './run-command.js';
 import { sweepCommand } from './sweep-command.js';
+import { eventsCommand } from './events-command.js';
 import { serviceCommand } from './service-command.js';
+import { traceCommand } from './trace-command.js';
 import { upCommand } from './up-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -20,7 +22,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', `\nExamples:\n  $ saga-sim run scenarios/mixed-90.yaml\n  $ saga-sim bench scenarios/happy-path.yaml --rate 1000 --duration 30s\n  $ saga-sim sweep scenarios/mixed-90.yaml --param payment.successRate --from 0 --to 1 --step 0.1\n  $ saga-sim up                      # the design's system: HTTP API on 3004, metrics\n  $ saga-sim validate scenarios/*.yaml\n  $ saga-sim init my-scenario.yaml\n  $ saga-sim run --help\n${EXIT_CODES_HELP}`);
-  for (const command of [runCommand(), benchCommand(), sweepCommand(), upCommand(), serviceCommand(), validateCommand(), initCommand()]) program.addCommand(command.exitOverride());
+  for (const command of [runCommand(), benchCommand(), sweepCommand(), upCommand(), serviceCommand(), eventsCommand(), traceCommand(), validateCommand(), initCommand()]) program.addCommand(command.exitOverride());
   return program;
 }
 
