@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '../scenario/duration.js';
 import { HEAP_PROFILES } from '../services/heap.js';
+import { LOG_FORMATS, LOG_LEVELS } from '../services/host/log.js';
 
 /** Commander argument parsers: each rejects with a message that says what the flag accepts. */
 export function positiveInt(value: string): number {
@@ -51,4 +52,12 @@ export function heapOption(): Option {
     '--heap <profile>',
     'V8 heap sizing: fast (the default: the most throughput) or lean (about half the RSS of a long run, for 5-10% more CPU and a lower saturated rate)',
   ).choices(HEAP_PROFILES);
+}
+
+/** --log-level and --log-format, for the commands that show the services' logs (up, service). */
+export function logOptions(): Option[] {
+  return [
+    new Option('--log-level <level>', 'services\' log on stderr: debug (every event received and emitted), info, warn, error or silent').choices(LOG_LEVELS).default('info'),
+    new Option('--log-format <format>', 'text (one line per entry, prefixed by the service) or json (JSON lines, pino)').choices(LOG_FORMATS).default('text'),
+  ];
 }

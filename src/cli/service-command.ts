@@ -9,17 +9,20 @@ import { buildCatalogue, stockOf } from '../load/catalogue.js';
 import { createOrderSource } from '../load/order-source.js';
 import { loadScenarioFile, parseScenario } from '../scenario/load.js';
 import { UP_DEFAULTS_NAME, upDefaultsText } from '../scenario/up-defaults.js';
+import type { LogFormat, LogLevel } from '../services/host/log.js';
 import { startServiceHost } from '../services/host/service-host.js';
 import { serveControl } from '../services/remote/responder.js';
 import { SERVICE_NAMES, type ServiceName } from '../services/service.js';
 import { EXIT } from './exit-codes.js';
 import { Interrupts } from './interrupts.js';
-import { share } from './options.js';
+import { logOptions, share } from './options.js';
 import { natsUrlOption, scenarioOverrides, stackOptions, type ScenarioFlags } from './scenario-flags.js';
 import { simulatedPayment, stderrLine } from './watch-run.js';
 
 interface ServiceFlags extends ScenarioFlags {
   natsUrl?: string;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
 }
 
 export function serviceCommand(): Command {
@@ -29,7 +32,7 @@ export function serviceCommand(): Command {
     .argument('[scenario]', 'scenario YAML file for the catalogue, stock and payment rate (default: as saga-sim up); give every service the same one')
     .addOption(natsUrlOption())
     .addOption(new Option('--success-rate <r>', 'payment success rate (0..1)').argParser(share).env('PAYMENT_SUCCESS_RATE'));
-  for (const option of stackOptions()) command.addOption(option);
+  for (const option of [...stackOptions(), ...logOptions()]) command.addOption(option);
   return command
     .addHelpText(
       'after',
@@ -64,7 +67,7 @@ async function serviceAction(name: string, file: string | undefined, flags: Serv
       cleanups.add(() => nc.close());
       const { consumers } = await provisionRun(nc, scenario, false, (message) => stderrLine(`warning: ${message}`), false);
       const catalogue = buildCatalogue(scenario);
-      const setup = { scenario, natsUrl: flags.natsUrl as string, consumers, stock: stockOf(catalogue), overrides: createOrderSource(scenario, catalogue).overrides, simulatedPayment: simulatedPayment(), heap: flags.heap ?? 'fast' };
+      const setup = { scenario, natsUrl: flags.natsUrl as string, consumers, stock: stockOf(catalogue), overrides: createOrderSource(scenario, catalogue).overrides, simulatedPayment: simulatedPayment(), heap: flags.heap ?? 'fast', log: { level: flags.logLevel, format: flags.logFormat } };
       const host = await startServiceHost(workerConfig(service, setup), (message) => {
         failure ??= message;
         interrupts.stop();

@@ -7,10 +7,11 @@ import { buildCatalogue } from '../load/catalogue.js';
 import { SagaMetrics } from '../metrics/prometheus.js';
 import { loadScenarioFile, parseScenario } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
+import type { LogFormat, LogLevel } from '../services/host/log.js';
 import { UP_DEFAULTS_NAME, upDefaultsText } from '../scenario/up-defaults.js';
 import { EXIT } from './exit-codes.js';
 import { Interrupts } from './interrupts.js';
-import { share } from './options.js';
+import { logOptions, share } from './options.js';
 import { natsUrlOption, scenarioOverrides, stackOptions, type ScenarioFlags } from './scenario-flags.js';
 import { simulatedPayment, stderrLine } from './watch-run.js';
 
@@ -20,6 +21,8 @@ interface UpFlags extends ScenarioFlags {
   host: string;
   port: number;
   metricsPort: number;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
 }
 
 function port(value: string): number {
@@ -39,7 +42,7 @@ export function upCommand(): Command {
     .addOption(new Option('--metrics-port <n>', 'payment and inventory metrics').argParser(port).default(3006))
     .option('--env-file <file>', 'read environment variables (NATS_URL, PAYMENT_SUCCESS_RATE, USE_SIMULATED_PAYMENT, …) from this file first')
     .addOption(new Option('--success-rate <r>', 'payment success rate (0..1)').argParser(share).env('PAYMENT_SUCCESS_RATE'));
-  for (const option of stackOptions()) command.addOption(option);
+  for (const option of [...stackOptions(), ...logOptions()]) command.addOption(option);
   return command
     .addHelpText(
       'after',
@@ -91,6 +94,7 @@ async function upAction(file: string | undefined, flags: UpFlags): Promise<numbe
         keep: flags.keep,
         simulatedPayment: simulatedPayment(),
         heap: flags.heap,
+        log: { level: flags.logLevel, format: flags.logFormat },
         view,
         metrics,
         warn: (message) => stderrLine(`warning: ${message}`),

@@ -8,6 +8,7 @@ import type { Scenario } from '../scenario/schema.js';
 import type { ServiceHandle } from '../services/handle.js';
 import { applyHeapProfile, type HeapProfile } from '../services/heap.js';
 import type { PlaceOrder } from '../services/order/logic.js';
+import type { WorkerConfig } from '../services/protocol.js';
 import type { ServiceName } from '../services/service.js';
 import { Cleanups } from './cleanups.js';
 import { now } from './clock.js';
@@ -25,6 +26,8 @@ export interface ServeOptions {
   keep?: boolean;
   simulatedPayment: boolean;
   heap?: HeapProfile;
+  /** The services' logs on stderr. */
+  log?: WorkerConfig['log'];
   /** The orders the API placed, fed with every saga event seen. */
   view: OrderView;
   metrics: SagaMetrics;
@@ -75,7 +78,7 @@ export async function serveStack(o: ServeOptions): Promise<Served> {
     cleanups.add(async () => restoreHeap());
     const catalogue = buildCatalogue(scenario);
     const overrides = createOrderSource(scenario, catalogue).overrides;
-    const setup = { scenario, natsUrl: broker.url, consumers, stock: stockOf(catalogue), overrides, simulatedPayment: o.simulatedPayment, heap };
+    const setup = { scenario, natsUrl: broker.url, consumers, stock: stockOf(catalogue), overrides, simulatedPayment: o.simulatedPayment, heap, log: o.log };
     const services = startServices((name) => workerConfig(name, setup), o.crashed, () => observer.book.settledIds(), cleanups);
     const settlement = (late.settlement = new Settlement({ book: observer.book, workers: services, topology: scenario.topology, delivery: scenario.delivery, keep: new Set(), graceMs: SETTLE_GRACE_MS }));
     const ticker = setInterval(() => settlement.tick(now()), 100);

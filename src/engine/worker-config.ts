@@ -15,6 +15,8 @@ export interface ServiceSetup {
   overrides: OrderSource['overrides'];
   simulatedPayment: boolean;
   heap: HeapProfile;
+  /** The services' logs on stderr; default silent (a run's output is its dashboard or progress lines). */
+  log?: WorkerConfig['log'];
 }
 
 /** What one service is started with, from the scenario: its logic's settings and the whole-run faults it carries. */
@@ -44,5 +46,6 @@ export function workerConfig(service: ServiceName, s: ServiceSetup): WorkerConfi
     duplicateShare: faults.duplicate,
     heap: s.heap,
     statsIntervalMs: 250,
+    log: s.log ?? { level: 'silent', format: 'text' },
   };
 }

@@ -5,6 +5,7 @@ import { SERVICE_NAMES, type ServiceSnapshot } from './service.js';
 import { TOPOLOGIES } from './outgoing.js';
 import { STATE_STORES } from './state/record-store.js';
 import { HEAP_PROFILES } from './heap.js';
+import { LOG_FORMATS, LOG_LEVELS } from './host/log.js';
 
 /** What a worker is started with (workerData), validated on arrival. */
 export const WorkerConfigSchema = z.strictObject({
@@ -40,6 +41,8 @@ export const WorkerConfigSchema = z.strictObject({
   heap: z.enum(HEAP_PROFILES),
   /** Interval between stats messages. */
   statsIntervalMs: z.number().int().positive(),
+  /** The service's log on stderr (silent in runs, whose output is the dashboard or the progress lines). */
+  log: z.strictObject({ level: z.enum(LOG_LEVELS), format: z.enum(LOG_FORMATS) }),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfigSchema>;
 

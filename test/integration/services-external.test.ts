@@ -21,8 +21,8 @@ describe('standalone services', () => {
     await server?.stop();
   });
 
-  const service = async (name: string) => {
-    const s = startCli(['service', name, SCENARIO, '--nats-url', (server as EmbeddedServer).url]);
+  const service = async (name: string, ...flags: string[]) => {
+    const s = startCli(['service', name, SCENARIO, '--nats-url', (server as EmbeddedServer).url, ...flags]);
     started.push(s);
     await waitFor(`the ${name} service to be ready`, () => / ready on /.test(s.stderr()), 30_000);
     return s;
@@ -71,4 +71,23 @@ describe('standalone services', () => {
     expect(rep.invariants.filter((i) => !i.passed)).toEqual([]);
     expect((await pongs('payment')).length).toBe(1);
   }, 180_000);
+
+  it('logs every event a service receives and emits at debug, as JSON lines with --log-format json', async () => {
+    server = await startNats();
+    await service('order');
+    await service('inventory');
+    const payment = await service('payment', '--log-level', 'debug', '--log-format', 'json');
+    const r = await startCli(['run', SCENARIO, '--services', 'external', '--nats-url', server.url, '--orders', '20', '--rate', '100']).done;
+    expect(r.code).toBe(0);
+    const entries = () =>
+      payment
+        .stderr()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { service: string; msg: string; orderId?: string });
+    await waitFor('a log entry per payment decision', () => entries().filter((e) => /^emitted payment\.(confirmed|failed)\.v1$/.test(e.msg)).length >= 20, 10_000);
+    expect(entries().filter((e) => e.msg === 'received order.created.v1')).toHaveLength(20);
+    expect(entries().every((e) => e.service === 'payment')).toBe(true);
+    expect(entries().find((e) => e.msg === 'received order.created.v1')?.orderId).toMatch(/^ord-/);
+  }, 120_000);
 });

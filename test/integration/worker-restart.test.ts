@@ -30,6 +30,7 @@ function paymentWorker(): ServiceWorker {
     sagaTimeoutMs: 30_000,
     settled: [],
     heap: 'fast',
+    log: { level: 'silent', format: 'text' },
     statsIntervalMs: 100,
   };
   return new ServiceWorker(config, (error) => {

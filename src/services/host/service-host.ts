@@ -20,6 +20,7 @@ import { SERVICE_NAMES, type Handled, type Service, type ServiceName, type Servi
 import { StateConflictError } from '../state/kv-store.js';
 import { coreTransport, jetstreamTransport, type Delivery, type Transport } from '../transport.js';
 import { deadLetterer, hold, NAK_DELAY_MS, pausable } from './delivery.js';
+import { serviceLog, type ServiceLog } from './log.js';
 
 export interface ServiceHost {
   readonly name: ServiceName;
@@ -46,8 +47,13 @@ export interface ServiceHost {
  * `fatal`: the host cannot keep a promise (an unpublishable event, a bug in a service); whoever runs
  * it must stop loudly rather than carry on short.
  */
-export async function startServiceHost(config: WorkerConfig, fatal: (message: string) => void): Promise<ServiceHost> {
+export async function startServiceHost(config: WorkerConfig, onFatal: (message: string) => void): Promise<ServiceHost> {
   const stats = emptyStats();
+  const log = serviceLog(config.service, config.log.level, config.log.format);
+  const fatal = (message: string) => {
+    log.error(message);
+    onFatal(message);
+  };
   const nc = await startStep('connecting', () => connectBroker(config.natsUrl, `saga-sim-${config.service}`));
   // Loads what a previous instance of this service stored, so a restart resumes where it stopped.
   const service = await startStep('loading its state', () => createService(config, nc, stats));
@@ -59,7 +65,7 @@ export async function startServiceHost(config: WorkerConfig, fatal: (message: st
     config.delivery === 'core'
       ? coreTransport(nc, config.service, service.consumes)
       : jetstreamTransport(nc, config.consumers, config.jetstream.acks === 'double', () => stats.ackFailures++);
-  const flow = messageFlow(config, service, transport, stats, settled, fatal);
+  const flow = messageFlow(config, service, transport, stats, settled, fatal, log);
   const ticker = startTicker(config, service, flow.publishAfter);
   const paused = pausable(flow.onMessage);
   // A throw here is a bug in a service, not bad input (that is dead-lettered): the run must stop
@@ -73,6 +79,7 @@ export async function startServiceHost(config: WorkerConfig, fatal: (message: st
       }
     }),
   );
+  log.info('ready', { delivery: config.delivery, state: config.state, ...(config.consumers.length > 0 ? { consumers: config.consumers.join(',') } : {}) });
   return hostOf(config, service, { nc, transport, stats, settled, ticker, paused, place: flow.place, submit: flow.submit });
 }
 
@@ -121,14 +128,21 @@ function hostOf(config: WorkerConfig, service: Service, r: Running): ServiceHost
 }
 
 /** What the host does with each delivery, each placed order and each timeout. */
-function messageFlow(config: WorkerConfig, service: Service, transport: Transport, stats: WorkerStats, settled: OrderFlags, fatal: (message: string) => void) {
+function messageFlow(config: WorkerConfig, service: Service, transport: Transport, stats: WorkerStats, settled: OrderFlags, fatal: (message: string) => void, log: ServiceLog) {
   const accepts = new Set<string>(service.consumes);
   // Seeded per service, so a seed reproduces which messages the faults hit (up to timing).
   const faultRandom = mulberry32(config.payment.seed * 31 + SERVICE_NAMES.indexOf(config.service));
   const faults = { duplicateShare: config.duplicateShare, random: faultRandom };
-  const publish = createPublisher(transport.send, stats, faults);
+  const logged = (p: Publish): Publish =>
+    log.debugging ? (events) => p(events).then(() => events.forEach((e) => log.debug(`emitted ${e.type}`, { orderId: e.orderId }))) : p;
+  const publish = logged(createPublisher(transport.send, stats, faults));
   // A placed order is new work: under overload its event waits behind those of sagas under way.
-  const publishNew = createPublisher(transport.send, stats, faults, true);
+  const publishNew = logged(createPublisher(transport.send, stats, faults, true));
+  const retry = (m: Delivery, what: string) => (error: Error) => {
+    // A conflict is another instance's write, expected when several share the records.
+    (error instanceof StateConflictError ? log.debug : log.warn)(`${what} failed; the message will be redelivered`, { subject: m.subject, error: error.message });
+    m.nak(NAK_DELAY_MS);
+  };
   const deadLetter = deadLetterer(transport, config.service);
   const failed = (what: string) => (error: Error) => fatal(`${what}: ${error.message}`);
 
@@ -138,8 +152,9 @@ function messageFlow(config: WorkerConfig, service: Service, transport: Transpor
       event = decodeEvent(m.data, m.subject);
     } catch (error) {
       stats.deadLetters++;
+      log.warn('dead-lettered an invalid message', { subject: m.subject, reason: (error as Error).message });
       // Acked only once the dead letter is stored, so a bad message is never silently lost.
-      deadLetter(m, (error as Error).message).then(() => m.ack(), () => m.nak(NAK_DELAY_MS));
+      deadLetter(m, (error as Error).message).then(() => m.ack(), retry(m, 'storing a dead letter'));
       return;
     }
     if (!accepts.has(event.type)) {
@@ -159,12 +174,13 @@ function messageFlow(config: WorkerConfig, service: Service, transport: Transpor
       return;
     }
     stats.handled++;
+    if (log.debugging) log.debug(`received ${event.type}`, { orderId: event.orderId, ...(m.redelivered ? { redelivered: true } : {}) });
     const { emit, saved } = service.handle(event, m.redelivered);
     const delay = emit.length === 0 ? 0 : (config.delayMs[event.orderId] ?? sample(config.replyLatency, faultRandom));
-    const finish = () => (emit.length === 0 ? m.ack() : publish(emit).then(() => m.ack(), () => m.nak(NAK_DELAY_MS)));
+    const finish = () => (emit.length === 0 ? m.ack() : publish(emit).then(() => m.ack(), retry(m, 'publishing')));
     // A delay holds only the reply; the state change above is already made (and stored, first).
     const release = delay ? () => hold(m, delay, finish) : finish;
-    if (saved) saved.then(release, () => m.nak(NAK_DELAY_MS));
+    if (saved) saved.then(release, retry(m, 'storing the state'));
     else release();
   };
 

@@ -94,9 +94,11 @@ export class RemoteService implements ServiceHandle {
     return this.kill();
   }
 
-  /** Stops watching; the services themselves are not this run's to stop. */
+  /** Stops watching, with the instances' final counters; the services themselves are not this run's to stop. */
   async stop(): Promise<void> {
+    if (this.status === 'stopped') return;
     clearInterval(this.timer);
+    if (this.status === 'running') await this.ping();
     if (this.status !== 'crashed') this.status = 'stopped';
   }
 
