@@ -198,7 +198,7 @@ export class RunEngine {
     cleanups.add(async () => restoreHeap());
     const setup = { scenario, natsUrl: broker.url, consumers: work.consumers, stock: work.stock, overrides: work.source.overrides, simulatedPayment: this.options.simulatedPayment ?? true, heap: this.heap };
     const services = this.external
-      ? findServices(broker.nc, this.crashed, cleanups)
+      ? findServices(broker.nc, this.crashed, (message) => this.emit({ type: 'warning', message }), cleanups)
       : startServices((name) => workerConfig(name, setup), this.crashed, () => watch.observer.book.settledIds(), cleanups);
     watch.settlement = new Settlement({
       book: watch.observer.book,

@@ -64,8 +64,8 @@ export async function provisionStack(broker: Broker, scenario: Scenario, tidy: b
 }
 
 /** Finds the three services running as processes of their own (`saga-sim service`); they are not this run's to stop. */
-export function findServices(nc: NatsConnection, crashed: (error: ServiceCrashedError) => void, cleanups: Cleanups): Map<ServiceName, ServiceHandle> {
-  const services = new Map<ServiceName, ServiceHandle>(SERVICE_NAMES.map((name) => [name, new RemoteService(nc, name, crashed)]));
+export function findServices(nc: NatsConnection, crashed: (error: ServiceCrashedError) => void, warn: (message: string) => void, cleanups: Cleanups): Map<ServiceName, ServiceHandle> {
+  const services = new Map<ServiceName, ServiceHandle>(SERVICE_NAMES.map((name) => [name, new RemoteService(nc, name, crashed, warn)]));
   cleanups.add(() => Promise.all([...services.values()].map((s) => s.stop())));
   return services;
 }

@@ -66,6 +66,7 @@ describe('standalone services', () => {
     first.child.kill('SIGKILL');
     const r = await run.done;
     expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`warning: payment service instance ${first.child.pid}-\\w+ \\(pid ${first.child.pid} on \\S+\\) stopped answering; 1 left`));
     const rep = report(file);
     expect(rep.orders).toMatchObject({ total: 3000, pending: 0 });
     expect(rep.invariants.filter((i) => !i.passed)).toEqual([]);

@@ -33,6 +33,8 @@ export class RemoteService implements ServiceHandle {
     private readonly nc: NatsConnection,
     readonly name: ServiceName,
     private readonly onCrash: (error: ServiceCrashedError) => void,
+    /** An instance joined or left while the run watched: shown with the run's warnings. */
+    private readonly notice: (message: string) => void = () => undefined,
   ) {
     this.subjects = controlSubjects(name);
   }
@@ -129,6 +131,7 @@ export class RemoteService implements ServiceHandle {
       for await (const msg of await this.nc.requestMany(this.subjects.ping, undefined, { strategy: 'timer', maxWait: PING_WAIT_MS })) {
         const pong = decode(msg.data) as Pong;
         seen.add(pong.id);
+        if (this.status === 'running' && !this.live.has(pong.id)) this.notice(`${this.name} service instance ${pong.id} (pid ${pong.pid} on ${pong.host}) joined`);
         this.live.set(pong.id, { pong, missed: 0 });
         this.gone.delete(pong.id);
       }
@@ -144,6 +147,7 @@ export class RemoteService implements ServiceHandle {
     if (!instance) return;
     this.live.delete(id);
     this.gone.set(id, instance.pong);
+    this.notice(`${this.name} service instance ${id} (pid ${instance.pong.pid} on ${instance.pong.host}) stopped answering; ${this.live.size} left, which take its unacknowledged messages`);
   }
 
   private crash(message: string): void {
