@@ -3,6 +3,7 @@ import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document } fr
 import type { z } from 'zod';
 import { ScenarioError } from '../errors.js';
 import { ScenarioSchema, type Scenario } from './schema.js';
+import { missingScenarioHint } from './suggest.js';
 
 /** Dotted key → value, applied over the file before validation (CLI flags and environment). */
 export type ScenarioOverrides = Record<string, unknown>;
@@ -17,7 +18,7 @@ export async function readScenarioText(file: string): Promise<string> {
     return await readFile(file, 'utf8');
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : String(cause);
+    const why = code === 'ENOENT' ? `file not found; ${missingScenarioHint(file)}` : code === 'EISDIR' ? 'is a directory' : String(cause);
     throw new ScenarioError(`${file}: ${why}`, file, undefined, undefined, { cause });
   }
 }

@@ -38,6 +38,12 @@ describe('saga-sim CLI', () => {
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^saga-sim: ${file}:4: orders\\.rate: `))]);
   });
 
+  it('a missing scenario file exits 2 with one line naming the nearest shipped one', async () => {
+    const r = await cli(['run', 'scenarios/mixed90.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual(['saga-sim: scenarios/mixed90.yaml: file not found; did you mean scenarios/mixed-90.yaml? (saga-sim init scenarios/mixed90.yaml writes a starter there)']);
+  });
+
   it('a bad flag exits 2 and says what it accepts', async () => {
     const r = await cli(['run', 'scenarios/happy-path.yaml', '--success-rate', '2']);
     expect(r.code).toBe(2);
