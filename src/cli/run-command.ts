@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { RunEngine } from '../engine/run.js';
+import { writeHgrm } from '../report/bench-output.js';
 import { writeJunit } from '../report/junit.js';
 import { writeMarkdown } from '../report/markdown.js';
 import { writeJsonReport } from '../report/report.js';
@@ -23,6 +24,7 @@ export interface RunFlags extends ScenarioFlags {
   threshold?: string[];
   junit?: string;
   summary?: string;
+  hgrm?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -37,6 +39,7 @@ export function runCommand(): Command {
     .option('--keep', 'leave the streams on the --nats-url server after the run', false)
     .option('--report <file>', 'write the JSON report to this file')
     .option('--junit <file>', 'write JUnit XML: one testcase per invariant, threshold and expectation')
+    .option('--hgrm <file>', 'write the corrected latency distribution in HdrHistogram .hgrm format (ms), for its plotter')
     .option('--summary <file>', 'write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)')
     .option('--threshold <expr>', 'fail the run unless this holds, e.g. "latency.p99 < 50ms" (repeatable)', collect, [])
     .option('--seed <n>', 'override the scenario seed', integer)
@@ -110,6 +113,7 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
   if (flags.report) await writeJsonReport(flags.report, report);
   if (flags.junit) await writeJunit(flags.junit, report);
   if (flags.summary) await writeMarkdown(flags.summary, report);
+  if (flags.hgrm) await writeHgrm(flags.hgrm, report);
   if (process.env.GITHUB_STEP_SUMMARY) await writeMarkdown(process.env.GITHUB_STEP_SUMMARY, report, true);
   process.stdout.write(`${renderSummary(report, paint, flags.report)}\n`);
   if (report.interrupted) return EXIT.interrupted;

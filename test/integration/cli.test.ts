@@ -14,7 +14,8 @@ const ANSI = /\u001b\[/;
 describe('saga-sim CLI', () => {
   it('runs a scenario, prints a plain summary, writes the report and exits 0', async () => {
     const reportFile = join(work, 'report.json');
-    const r = await cli(['run', 'scenarios/happy-path.yaml', '--orders', '100', '--rate', '400', '--report', reportFile]);
+    const hgrm = join(work, 'run.hgrm');
+    const r = await cli(['run', 'scenarios/happy-path.yaml', '--orders', '100', '--rate', '400', '--report', reportFile, '--hgrm', hgrm]);
     expect(r.stderr).toMatch(/started nats-server [\d.]+ at nats:\/\/127\.0\.0\.1:\d+ \(monitoring http:\/\/127\.0\.0\.1:\d+, store \S+\)/);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('result       PASSED');
@@ -28,6 +29,10 @@ describe('saga-sim CLI', () => {
       throughput: { sagasPerSecond: expect.any(Number) },
     });
     expect(report.invariants.every((i: { name: string; passed: boolean; details: string }) => i.passed && i.name && i.details)).toBe(true);
+    // --hgrm: HdrHistogram's percentile distribution, its last row the whole count.
+    const rows = readFileSync(hgrm, 'utf8').trim().split('\n');
+    expect(rows[0]).toMatch(/Value\s+Percentile\s+TotalCount/);
+    expect(rows.some((l) => /^\s*[\d.]+\s+1\.000000000000\s+100\b/.test(l))).toBe(true);
   });
 
   it('a malformed scenario exits 2 with one line naming file, line and key', async () => {
