@@ -48,3 +48,27 @@ describe('open loop with maxInFlight', () => {
     expect(stats).toMatchObject({ sent: 50, dropped: 0 });
   });
 });
+
+describe('open loop pause', () => {
+  it('does not count a pause as lateness, and reports how long it paused', async () => {
+    let sent = 0;
+    const loop = startOpenLoop(arrivals({ model: 'constant', rate: 1000 }, 1), { count: 400 }, {
+      startAt: now(),
+      next: (seq) => ({ orderId: `o-${seq}` }) as PlaceOrder,
+      place: (orders) => void (sent += orders.length),
+      stopped: () => false,
+    });
+    while (sent < 100) await new Promise((r) => setImmediate(r));
+    loop.pause();
+    const atPause = sent;
+    // The pause itself: 300 ms in which nothing may be sent.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sent).toBe(atPause);
+    loop.resume();
+    await loop.done;
+    const stats = loop.stats();
+    expect(stats.sent).toBe(400);
+    expect(stats.late).toBe(0);
+    expect(stats.pausedMs).toBeGreaterThanOrEqual(300);
+  });
+});

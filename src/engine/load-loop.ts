@@ -51,6 +51,8 @@ export interface LoadStats {
   maxLagMs: number;
   /** Arrivals not sent because `maxInFlight` sagas were in flight. */
   dropped: number;
+  /** Time the load was paused (p), ms; rates and lateness leave it out. */
+  pausedMs: number;
 }
 
 export interface LoadLoop {
@@ -69,7 +71,7 @@ export interface LoadLoop {
 
 /** Shared bookkeeping of both loops: lateness, pause, completion. */
 function loopState(callbacks: LoopCallbacks) {
-  const stats: LoadStats = { sent: 0, rate: 0, paused: false, late: 0, maxLagMs: 0, dropped: 0 };
+  const stats: LoadStats = { sent: 0, rate: 0, paused: false, late: 0, maxLagMs: 0, dropped: 0, pausedMs: 0 };
   let finish: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (finish = resolve));
   return {
@@ -102,12 +104,11 @@ export function startOpenLoop(arrivals: ArrivalProcess, limits: LoadLimits, call
   // The schedule is kept in ms from its start (pauses excluded): summing gaps onto an epoch time
   // (~1.7e12, where a double resolves ~0.0002 ms) would drift by ~0.1 ms within a thousand orders.
   let offset = 0;
-  let pausedMs = 0;
   let pausedAt = 0;
   let finished = false;
   const timer = callbacks.timer ?? coarseTimer();
   let immediate: NodeJS.Immediate | undefined;
-  const nextAt = () => callbacks.startAt + pausedMs + offset;
+  const nextAt = () => callbacks.startAt + s.stats.pausedMs + offset;
   s.stats.rate = arrivals.rateAt(0);
   const cancel = () => {
     timer.cancel();
@@ -171,7 +172,7 @@ export function startOpenLoop(arrivals: ArrivalProcess, limits: LoadLimits, call
       if (finished || !s.stats.paused) return;
       s.stats.paused = false;
       // The schedule resumes where it paused: the paused time is not owed as a backlog.
-      pausedMs += now() - pausedAt;
+      s.stats.pausedMs += now() - pausedAt;
       tick();
     },
     scale(factor) {
@@ -199,8 +200,9 @@ export function startClosedLoop(concurrency: number, thinkMs: number, limits: Lo
     for (const t of timers) clearTimeout(t);
     s.finish();
   };
+  let pausedAt = 0;
   const exhausted = (at: number) =>
-    s.stats.sent >= limits.count || (limits.durationMs !== undefined && at - callbacks.startAt >= limits.durationMs);
+    s.stats.sent >= limits.count || (limits.durationMs !== undefined && at - callbacks.startAt - s.stats.pausedMs >= limits.durationMs);
   const fill = (intendedAt: number) => {
     while (!finished && !s.stats.paused && inFlight < slots && !exhausted(intendedAt) && !callbacks.stopped()) {
       inFlight++;
@@ -214,10 +216,14 @@ export function startClosedLoop(concurrency: number, thinkMs: number, limits: Lo
     stats: () => ({ ...s.stats, rate: slots }),
     wake: end,
     pause() {
+      if (finished || s.stats.paused) return;
       s.stats.paused = true;
+      pausedAt = now();
     },
     resume() {
+      if (finished || !s.stats.paused) return;
       s.stats.paused = false;
+      s.stats.pausedMs += now() - pausedAt;
       fill(now());
     },
     scale(factor) {

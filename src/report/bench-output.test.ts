@@ -23,7 +23,7 @@ const reportWith = (load: Report['load']) =>
 describe('renderBench', () => {
   it("gives nats-server's share on a server saga-sim started, and says why not on another", () => {
     const usage = { cpuSeconds: 6.2, cores: 0.55, waitingCores: 0.31, runsPerSaga: 4.98, maxRssMb: 96, inMsgsPerSaga: 8.19, outMsgsPerSaga: 12.02, inBytesPerSaga: 1355, outBytesPerSaga: 2929 };
-    const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null });
+    const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null, pausedMs: 0 });
     expect(renderBench({ ...report, broker: { ...report.broker, usage } }, 1)).toContain(
       'broker       nats-server cpu 6.2s (0.55 cores, 0.31 waiting for one, 4.98 runs per saga) · max rss 96 MB · per saga 8.19 msgs in, 12.02 out (1355 + 2929 bytes)',
     );
@@ -34,7 +34,7 @@ describe('renderBench', () => {
   });
 
   it('names the busy share of each thread, so the one that runs out first shows', () => {
-    const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null });
+    const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null, pausedMs: 0 });
     const loopBusy = { main: 0.46, order: 0.714, payment: 0.55, inventory: 0.4 };
     expect(renderBench({ ...report, process: { ...report.process, loopBusy } }, 1)).toContain(
       'threads      event loops busy: main 46% · order 71% · payment 55% · inventory 40% (wall time, waiting for a core included)',
@@ -42,7 +42,7 @@ describe('renderBench', () => {
   });
 
   it("tells a thread's cores from its wait for one, where the kernel tells them", () => {
-    const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null });
+    const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null, pausedMs: 0 });
     const loopBusy = { main: 0.97, order: 0.83 };
     const threads = {
       main: { cores: 0.56, waitingCores: 0.37, runs: 1560 },
@@ -61,7 +61,7 @@ describe('renderBench', () => {
   });
 
   it("says how busy the machine's cores were, and when they were saturated", () => {
-    const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null });
+    const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null, pausedMs: 0 });
     const threads = { main: { cores: 0.5, waitingCores: 0.4, runs: 1 }, order: { cores: 0.6, waitingCores: 0.4, runs: 1 }, other: { cores: 0.24, waitingCores: 0.1, runs: 1 } };
     const usage = { cpuSeconds: 5, cores: 0.52, waitingCores: 1.3, runsPerSaga: 5, maxRssMb: 90, inMsgsPerSaga: 8, outMsgsPerSaga: 12, inBytesPerSaga: 1, outBytesPerSaga: 1 };
     const busy = { ...report, process: { ...report.process, threads, availableCores: 2 }, broker: { ...report.broker, usage } };
@@ -74,20 +74,20 @@ describe('renderBench', () => {
   });
 
   it('states dropped sends, and the cap that dropped them', () => {
-    const capped = renderBench(reportWith({ lateSends: 2, maxLagMs: 11, droppedSends: 40, maxInFlight: 100 }), 1);
+    const capped = renderBench(reportWith({ lateSends: 2, maxLagMs: 11, droppedSends: 40, maxInFlight: 100, pausedMs: 0 }), 1);
     expect(capped).toContain('late sends   2 (max lag 11 ms) · dropped 40 (at 100 in flight)');
-    const uncapped = renderBench(reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null }), 1);
+    const uncapped = renderBench(reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null, pausedMs: 0 }), 1);
     expect(uncapped).toMatch(/· dropped 0$/m);
   });
 
   it('states the saga mix: a scenario that ran out of stock partway shows its cancellations', () => {
-    const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null });
+    const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null, pausedMs: 0 });
     report.orders = { ...report.orders, total: 324_500, confirmed: 250_643, cancelled: 73_857, cancelledByReason: { payment_failed: 0, out_of_stock: 73_857, payment_and_stock: 0 } };
     expect(renderBench(report, 1)).toContain('outcomes     250643 confirmed · 73857 cancelled (0 payment failed · 73857 out of stock · 0 both) · 0 failed');
   });
 
   it('states whether latency stayed level through the load, or climbed with a queue', () => {
-    const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null });
+    const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null, pausedMs: 0 });
     expect(renderBench(report, 1)).not.toContain('trend');
     report.latency.trend = { firstHalfP50Ms: 3.104, lastHalfP50Ms: 2.9, growing: false };
     expect(renderBench(report, 1)).toContain('trend        p50 3.1 ms → 2.9 ms (first → last half of the load): level');
@@ -98,7 +98,7 @@ describe('renderBench', () => {
   });
 
   it('keeps latency columns apart when values reach tens of seconds', () => {
-    const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null });
+    const report = reportWith({ lateSends: 0, maxLagMs: 0, droppedSends: 0, maxInFlight: null, pausedMs: 0 });
     report.latency.ms = ladder(12_345.678);
     report.latency.uncorrectedMs = ladder(1.5);
     const lines = renderBench(report, 1).split('\n');

@@ -37,7 +37,7 @@ export interface ReportParts {
   snapshots: ReadonlyMap<ServiceName, ServiceSnapshot>;
   services: Report['services'];
   thresholds: readonly Threshold[];
-  load: { late: number; maxLagMs: number; dropped: number };
+  load: { late: number; maxLagMs: number; dropped: number; pausedMs: number };
   faults: Report['faults'];
   /** process.cpuUsage() when the run started. */
   cpuAtStart: NodeJS.CpuUsage;
@@ -56,7 +56,7 @@ export function buildReport(p: ReportParts): Report {
   const ladders = outcomes.ladders();
   const { sent, invariants } = p;
   const finished = outcomes.finished.size;
-  const throughput = sagasPerSecond({ loadStart: p.loadStart, finished, lastTerminalAt: outcomes.lastTerminalAt, warmupMs: p.warmupMs, measured: outcomes.measured });
+  const throughput = sagasPerSecond({ loadStart: p.loadStart, finished, lastTerminalAt: outcomes.lastTerminalAt, warmupMs: p.warmupMs, measured: outcomes.measured, pausedMs: p.load.pausedMs });
   const snapshot = <S extends ServiceName>(service: S) => p.snapshots.get(service) as Extract<ServiceSnapshot, { service: S }>;
   const orderSnapshot = snapshot('order');
   const statuses = new Map(orderSnapshot.orders.map((o) => [o.orderId, o.status]));
@@ -99,6 +99,7 @@ export function buildReport(p: ReportParts): Report {
       lateSends: p.load.late,
       maxLagMs: Math.round(p.load.maxLagMs * 1000) / 1000,
       droppedSends: p.load.dropped,
+      pausedMs: Math.round(p.load.pausedMs),
       maxInFlight: scenario.orders.maxInFlight ?? null,
     },
     faults: p.faults,

@@ -97,7 +97,8 @@ export interface Report {
    * The load generator: sends more than 10 ms behind schedule, and the worst lag; arrivals dropped
    * because `maxInFlight` sagas were in flight (null: no cap, and nothing is ever dropped).
    */
-  load: { lateSends: number; maxLagMs: number; droppedSends: number; maxInFlight: number | null };
+  /** pausedMs: time the load was paused (p in the dashboard), left out of the throughput. */
+  load: { lateSends: number; maxLagMs: number; droppedSends: number; maxInFlight: number | null; pausedMs: number };
   throughput: { sagasPerSecond: number; offeredPerSecond: number };
   events: {
     /** Messages per subject on the event stream, duplicates included. */

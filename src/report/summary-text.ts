@@ -75,7 +75,7 @@ export function renderSummary(report: Report, paint: Paint = NO_PAINT, reportPat
     `compensated  ${report.compensations.inventoryReleased} inventory released · ${report.compensations.paymentRefunded} payment refunded`,
     `latency      ${latencyLine(report.latency.ms)}  (from intended send)`,
     `             ${latencyLine(report.latency.uncorrectedMs)}  (uncorrected)`,
-    `throughput   ${report.throughput.sagasPerSecond} sagas/s (offered ${report.throughput.offeredPerSecond}/s) · ${report.durationSeconds}s`,
+    `throughput   ${report.throughput.sagasPerSecond} sagas/s (offered ${report.throughput.offeredPerSecond}/s) · ${report.durationSeconds}s${report.load.pausedMs > 0 ? ` (paused ${(report.load.pausedMs / 1000).toFixed(1)}s, not counted)` : ''}`,
     // Only when it climbs: a level trend says nothing a run's reader needs (bench's table always shows it).
     ...(report.latency.trend?.growing ? [`             latency ${trendText(report.latency.trend)}`] : []),
     `dead letters ${report.events.deadLetters}${report.events.exhausted > 0 ? ` (${report.events.exhausted} after max_deliver)` : ''}${report.events.lostCreated > 0 ? ` · lost in transit ${report.events.lostCreated} orders` : ''} · late sends ${report.load.lateSends}${report.load.droppedSends > 0 ? ` · dropped ${report.load.droppedSends}` : ''} · cpu ${report.process.cpuSeconds}s · max rss ${report.process.maxRssMb} MB${report.process.heap === 'lean' ? ' (lean heap)' : ''}`,

@@ -15,4 +15,9 @@ describe('sagas per second', () => {
   it('never divides by zero when nothing ended', () => {
     expect(sagasPerSecond({ loadStart: 5000, finished: 0, lastTerminalAt: 0, warmupMs: 0, measured: { finished: 0, lastAt: 0 } })).toBe(0);
   });
+
+  it('leaves out the time the load was paused (p in the dashboard)', () => {
+    // 1,000 sagas over 11 s, 10 of which were a pause: 1,000/s, not 91/s.
+    expect(sagasPerSecond({ loadStart: 0, finished: 1000, lastTerminalAt: 11_000, warmupMs: 0, measured: { finished: 0, lastAt: 0 }, pausedMs: 10_000 })).toBe(1000);
+  });
 });

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { RunEngine } from '../../src/engine/run.js';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import { scenario } from '../helpers/nats.js';
+import { renderSummary, type Paint } from '../../src/report/summary-text.js';
+
+const id = (t: string) => t;
+const plain: Paint = { ok: id, bad: id, dim: id, bold: id };
 
 describe('measurement', () => {
   it('a 1 s stall of the order service shows in corrected p99 and max, while uncorrected p99 hides it (as in wrk2)', async () => {
@@ -67,6 +71,30 @@ async function runWatchingInFlight(yaml: string) {
   });
   return { report: await engine.run(), maxInFlight };
 }
+
+describe('a pause (p)', () => {
+  it('is reported, and the summary says it was left out of the throughput', async () => {
+    const engine = new RunEngine({ scenario: scenario('name: pause\norders: { count: 600, rate: 300 }\n') });
+    let paused = false;
+    const resumed = new Promise<void>((resolve) =>
+      engine.subscribe((event) => {
+        if (event.type !== 'snapshot' || paused || event.snapshot.sent < 100) return;
+        paused = true;
+        engine.togglePause();
+        // The pause itself: one second of the load held.
+        setTimeout(() => {
+          engine.togglePause();
+          resolve();
+        }, 1000);
+      }),
+    );
+    const report = await engine.run();
+    await resumed;
+    expect(report.orders).toMatchObject({ total: 600, pending: 0 });
+    expect(report.load.pausedMs).toBeGreaterThanOrEqual(1000);
+    expect(renderSummary(report, plain)).toMatch(/\(paused \d+\.\ds, not counted\)/);
+  });
+});
 
 describe('load models end to end', () => {
   it('closed loop: never more sagas in flight than the concurrency, and every order finishes', async () => {

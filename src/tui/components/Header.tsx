@@ -20,7 +20,7 @@ export function Header({ state, width }: { state: DashboardState; width: number 
       <Text wrap="truncate">
         <Text color={state.stopping ? 'yellow' : 'cyan'} bold>{`${status}  `}</Text>
         <Text color="cyan">{bar(planned > 0 ? sent / planned : 0, Math.max(10, Math.min(40, width - 60 - status.length)))}</Text>
-        {` ${count(sent)}/${count(planned)} orders · ${clock(s?.elapsedMs ?? 0)} elapsed · ~${clock(remainingMs)} left`}
+        {` ${count(sent)}/${count(planned)} orders · ${clock(s?.elapsedMs ?? 0)} elapsed · ${s?.paused ? 'paused' : `~${clock(remainingMs)} left`}`}
       </Text>
     </Box>
   );
