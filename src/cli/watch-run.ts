@@ -1,5 +1,6 @@
 import chalk from 'chalk';
 import { UsageError } from '../errors.js';
+import type { EngineEvent } from '../engine/events.js';
 import type { RunEngine } from '../engine/run.js';
 import type { Report } from '../report/report.js';
 import { plainProgress } from '../report/progress-lines.js';
@@ -50,13 +51,21 @@ export function stderrLine(line: string): void {
  */
 export async function watchRun(engine: RunEngine, interrupts: Interrupts, flags: DisplayFlags): Promise<Report> {
   const tui = wantsTui(flags);
-  // Loaded only when shown: Ink, React and Yoga add about 45 MB to the process.
-  const dashboard = tui ? (await import('../tui/mount.js')).mountDashboard(engine, () => interrupts.abort.abort()) : undefined;
-  if (tui) interrupts.quiet();
-  else if (!flags.quiet) engine.subscribe(plainProgress(stderrLine));
+  if (!tui && !flags.quiet) engine.subscribe(plainProgress(stderrLine));
   interrupts.watch(engine);
+  // The run starts while Ink loads (about half a second); what it emits meanwhile is replayed to the dashboard.
+  const events: EngineEvent[] = [];
+  const stop = tui ? engine.subscribe((event) => events.push(event)) : () => undefined;
+  const running = engine.run();
+  running.catch(() => undefined);
+  let dashboard: { close(): void } | undefined;
   try {
-    return await engine.run();
+    if (tui) {
+      interrupts.quiet();
+      // Loaded only when shown: Ink, React and Yoga add about 45 MB to the process.
+      dashboard = (await import('../tui/mount.js')).mountDashboard(engine, () => interrupts.abort.abort(), { events, stop });
+    }
+    return await running;
   } finally {
     dashboard?.close();
   }

@@ -2,6 +2,7 @@ import type { CancelReason } from '../events/schema.js';
 import { OrderFlags } from '../load/order-flags.js';
 import type { EventType } from '../events/subjects.js';
 import { createHistogram, recordMs, summarize, type LatencySummary } from '../metrics/histogram.js';
+import { LogBuckets } from '../metrics/log-buckets.js';
 import { TrendRecorder, type LatencyTrend } from '../metrics/latency-trend.js';
 import type { TerminalSeen } from './observer.js';
 
@@ -22,6 +23,8 @@ export interface LatencyLadders {
   cancelled: LatencySummary;
   /** order.created.v1 → payment decision, → inventory decision, and last decision → compensation. */
   steps: { payment: LatencySummary; inventory: LatencySummary; compensation: LatencySummary };
+  /** Counts per log-scale latency bucket, corrected and uncorrected (see metrics/log-buckets.ts). */
+  buckets: { corrected: { upToMs: number; count: number }[]; uncorrected: { upToMs: number; count: number }[] };
 }
 
 /** Per-saga timestamps, kept only while the saga is in flight. */
@@ -45,6 +48,7 @@ export class OutcomeTracker {
   private readonly byOutcome = { confirmed: createHistogram(), cancelled: createHistogram() };
   private readonly steps = { payment: createHistogram(), inventory: createHistogram(), compensation: createHistogram() };
   private readonly trendRecorder = new TrendRecorder();
+  private readonly buckets = { corrected: new LogBuckets(), uncorrected: new LogBuckets() };
   readonly counts = { confirmed: 0, cancelled: 0, failed: 0 };
   readonly reasons: Record<CancelReason, number> = { payment_failed: 0, out_of_stock: 0, payment_and_stock: 0 };
   readonly compensations = { inventoryReleased: 0, paymentRefunded: 0 };
@@ -112,6 +116,7 @@ export class OutcomeTracker {
         inventory: summarize(this.steps.inventory),
         compensation: summarize(this.steps.compensation),
       },
+      buckets: { corrected: this.buckets.corrected.spread(), uncorrected: this.buckets.uncorrected.spread() },
     };
   }
 
@@ -136,10 +141,13 @@ export class OutcomeTracker {
     this.measured.lastAt = Math.max(this.measured.lastAt, seen.at);
     const corrected = seen.at - saga.intendedAt;
     recordMs(this.corrected, corrected);
+    this.buckets.corrected.add(corrected);
     this.trendRecorder.record(saga.intendedAt - this.recordFrom, corrected);
     // Uncorrected starts when the order actually entered the saga (order.created.v1 published),
     // as a client that times from a late send would: waiting to get in is not counted.
-    recordMs(this.uncorrected, seen.at - (saga.createdAt ?? saga.sentAt));
+    const uncorrected = seen.at - (saga.createdAt ?? saga.sentAt);
+    recordMs(this.uncorrected, uncorrected);
+    this.buckets.uncorrected.add(uncorrected);
     if (seen.type === 'order.confirmed.v1') recordMs(this.byOutcome.confirmed, corrected);
     if (seen.type === 'order.cancelled.v1') recordMs(this.byOutcome.cancelled, corrected);
   }

@@ -16,6 +16,64 @@ function running(): DashboardState {
 /** Resolves once the next render has happened (Ink renders on a microtask). */
 const tick = () => new Promise((r) => setImmediate(r));
 
+describe('dashboard fit to the window', () => {
+  // The sizes of the issue: a small terminal, a common one, a large one; with and without the tail and help.
+  for (const [width, height] of [
+    [80, 24],
+    [100, 30],
+    [160, 50],
+  ] as const) {
+    for (const extra of ['', 'no tail', 'help'] as const) {
+      it(`${width}×${height}${extra ? ` (${extra})` : ''} with the event tail (on by default): never taller than the window, header, outcomes and corrected latency kept, no line wider`, () => {
+        // A full event tail, as in a real run.
+        const recent = Array.from({ length: 40 }, (_, i) => ({ at: Date.UTC(2026, 0, 1, 12, 0, 1, i), orderId: `ord-${i}`, type: 'order.created.v1' as const }));
+        let state = reduce(running(), { type: 'engine', event: { type: 'snapshot', snapshot: snapshot({ recent }) } });
+        if (extra === 'no tail') state = reduce(state, { type: 'toggle-tail' });
+        if (extra === 'help') state = reduce(state, { type: 'toggle-help' });
+        const lines = (render(<Dashboard state={state} width={width} height={height} />).lastFrame() ?? '').split('\n');
+        expect(lines.length).toBeLessThanOrEqual(height - 1);
+        const frame = lines.join('\n');
+        expect(lines[0]).toContain('saga-sim mixed-90');
+        expect(frame).toContain('420/1,000 orders');
+        expect(frame).toContain('Outcomes');
+        expect(frame).toMatch(/corrected\s+2\.50ms/);
+        expect(frame).toContain('Health');
+        for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(width);
+      });
+    }
+  }
+
+  it('gives the rows an asked-for event tail needs before the distribution, and drops the rest first', () => {
+    const tail = (on: boolean) => (running().showTail === on ? running() : reduce(running(), { type: 'toggle-tail' }));
+    const withTail = tail(true);
+    const at = (state: DashboardState, w: number, h: number) => render(<Dashboard state={state} width={w} height={h} />).lastFrame() ?? '';
+    expect(at(tail(false), 80, 24)).toContain('count per bucket');
+    expect(at(withTail, 80, 24)).toContain('12:00:00.123  ord-000420');
+    expect(at(withTail, 80, 24)).not.toContain('count per bucket');
+    expect(at(withTail, 100, 40)).toContain('count per bucket');
+    const small = at(tail(false), 80, 12);
+    expect(small.split('\n').length).toBeLessThanOrEqual(11);
+    expect(small).toMatch(/corrected\s+2\.50ms/);
+    expect(small).not.toMatch(/confirmed\s+2\.40ms/);
+    expect(small.split('\n').filter((l) => l.startsWith('Outcomes'))[0]).toContain('✔ 360');
+  });
+
+  it('tells outcomes apart by glyph as well as colour', () => {
+    const frame = render(<Dashboard state={running()} width={100} height={50} />).lastFrame() ?? '';
+    const bar = frame.split('\n').find((l) => l.startsWith('Outcomes')) ?? '';
+    for (const glyph of ['█', '▓', '▒', '·']) expect(bar).toContain(glyph);
+    expect(frame).toContain('░ both 2');
+  });
+
+  it('shows each start-up step from the first frame, before any snapshot', () => {
+    const state = reduce(initialState, { type: 'engine', event: { type: 'phase', phase: 'provisioning' } });
+    const frame = render(<Dashboard state={state} width={80} height={24} />).lastFrame() ?? '';
+    expect(frame).toContain('✔ starting nats-server');
+    expect(frame).toContain('… provisioning streams');
+    expect(frame).toContain('starting the order, payment and inventory workers');
+  });
+});
+
 describe('dashboard view', () => {
   it('shows header, load, outcomes, latency ladders, steps, health and the event tail', () => {
     const frame = render(<Dashboard state={running()} width={100} height={50} />).lastFrame() ?? '';
@@ -24,7 +82,7 @@ describe('dashboard view', () => {
     expect(frame).toContain('420/1,000 orders');
     expect(frame).toContain('target 100/s');
     expect(frame).toMatch(/CONFIRMED 360/);
-    expect(frame).toMatch(/CANCELLED 40 \(payment 30 · stock 8 · both 2\)/);
+    expect(frame).toMatch(/CANCELLED 40 \(▓ payment 30 · ▒ stock 8 · ░ both 2\)/);
     expect(frame).toContain('inventory released 30 · payment refunded 8');
     expect(frame).toMatch(/corrected\s+2\.50ms\s+5\.00ms\s+10\.0ms/);
     expect(frame).toMatch(/uncorrected\s+2\.10ms/);
@@ -51,7 +109,7 @@ describe('dashboard view', () => {
   it('shows pause, lateness, dropped sends and the help panel', () => {
     let state = reduce(running(), { type: 'engine', event: { type: 'snapshot', snapshot: snapshot({ paused: true, lateSends: 12, maxLagMs: 40, droppedSends: 7 }) } });
     state = reduce(state, { type: 'toggle-help' });
-    const frame = render(<Dashboard state={state} width={100} height={50} />).lastFrame() ?? '';
+    const frame = render(<Dashboard state={state} width={130} height={50} />).lastFrame() ?? '';
     expect(frame).toContain('PAUSED');
     expect(frame).toContain('late 12 (max lag 40.0ms) · dropped 7');
     expect(frame).toContain('raise or lower the rate by 10%');

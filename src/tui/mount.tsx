@@ -1,4 +1,5 @@
 import { render, type Instance } from 'ink';
+import type { EngineEvent } from '../engine/events.js';
 import type { RunEngine } from '../engine/run.js';
 import { App } from './App.js';
 
@@ -10,11 +11,19 @@ export interface MountedDashboard {
   close(): void;
 }
 
-/** Mounts the live dashboard on a run. The dashboard only subscribes to the engine's events. */
-export function mountDashboard(engine: RunEngine, abort: () => void): MountedDashboard {
+/**
+ * Mounts the live dashboard on a run. The dashboard only subscribes to the engine's events;
+ * `earlier` are those the run emitted while Ink was loading, replayed first so the first frame
+ * shows where the start-up is.
+ */
+export function mountDashboard(engine: RunEngine, abort: () => void, earlier: { events: EngineEvent[]; stop(): void } = { events: [], stop: () => undefined }): MountedDashboard {
   let instance: Instance | undefined = render(
     <App
-      subscribe={(listener) => engine.subscribe(listener)}
+      subscribe={(listener) => {
+        earlier.stop();
+        for (const event of earlier.events.splice(0)) listener(event);
+        return engine.subscribe(listener);
+      }}
       controls={{
         stop: () => engine.stopLoad(false),
         interrupt: () => engine.stopLoad(true),
@@ -28,6 +37,8 @@ export function mountDashboard(engine: RunEngine, abort: () => void): MountedDas
   return {
     close() {
       if (!instance) return;
+      // Ink writes its last frame again when it unmounts: an empty one leaves nothing above the summary.
+      instance.rerender(<></>);
       instance.clear();
       instance.unmount();
       instance.cleanup();

@@ -31,6 +31,20 @@ export function snapshot(overrides: Partial<RunSnapshot> = {}): RunSnapshot {
       confirmed: ladder(2.4),
       cancelled: ladder(3.1),
       steps: { payment: ladder(0.8), inventory: ladder(0.7), compensation: ladder(0.9) },
+      buckets: {
+        corrected: [
+          { upToMs: 1, count: 20 },
+          { upToMs: 2, count: 150 },
+          { upToMs: 5, count: 200 },
+          { upToMs: 10, count: 30 },
+        ],
+        uncorrected: [
+          { upToMs: 1, count: 40 },
+          { upToMs: 2, count: 200 },
+          { upToMs: 5, count: 150 },
+          { upToMs: 10, count: 10 },
+        ],
+      },
     },
     recent: [{ at: Date.UTC(2026, 0, 1, 12, 0, 0, 123), orderId: 'ord-000420', type: 'payment.failed.v1' }],
     services: [

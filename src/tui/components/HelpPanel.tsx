@@ -8,6 +8,9 @@ export const KEYS: [string, string][] = [
   ['?', 'show or hide this help'],
 ];
 
+/** Rows the panel takes: one per key, and its border. */
+export const HELP_ROWS = KEYS.length + 2;
+
 export function HelpPanel() {
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>

@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import type { LatencyLadders } from '../../engine/outcomes.js';
 import type { LatencySummary } from '../../metrics/histogram.js';
 import { ms } from '../format.js';
@@ -7,11 +7,10 @@ const step = (label: string, l: LatencySummary) => `${label} p50 ${ms(l.p50)} p9
 
 export function StepsPanel({ steps }: { steps: LatencyLadders['steps'] }) {
   return (
-    <Box>
+    // One Text, truncated as a whole: a row of two would wrap the label when the line is too long.
+    <Text wrap="truncate">
       <Text bold>{'Steps       '}</Text>
-      <Text wrap="truncate">
-        {[step('created→payment', steps.payment), step('created→inventory', steps.inventory), step('compensation', steps.compensation)].join(' · ')}
-      </Text>
-    </Box>
+      {[step('created→payment', steps.payment), step('created→inventory', steps.inventory), step('compensation', steps.compensation)].join(' · ')}
+    </Text>
   );
 }

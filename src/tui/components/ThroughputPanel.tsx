@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import { count, sparkline } from '../format.js';
 
 /** The marker drawn on the chart where a fault took effect. */
@@ -15,7 +15,7 @@ export function ThroughputPanel(props: { history: readonly number[]; points: num
   const first = props.points - chars.length;
   for (const p of props.faultPoints) if (p >= first && p - first < chars.length) chars[p - first] = FAULT_MARK;
   return (
-    <Box>
+    <Text wrap="truncate">
       <Text bold>{'Throughput  '}</Text>
       <Text>
         {runs(chars).map((run, i) => (
@@ -25,7 +25,7 @@ export function ThroughputPanel(props: { history: readonly number[]; points: num
         ))}
       </Text>
       <Text>{`  now ${count(now)} sagas/s · peak ${count(peak)}`}</Text>
-    </Box>
+    </Text>
   );
 }
 
