@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioError } from '../errors.js';
@@ -12,11 +12,21 @@ export async function loadScenarioFile(file: string, overrides: ScenarioOverride
   return parseScenario(await readScenarioText(file), file, overrides);
 }
 
+/** Scenario files above this are refused unread: a scenario is a page of YAML, and a huge one only costs memory and time. */
+export const MAX_SCENARIO_BYTES = 1024 * 1024;
+/** YAML aliases a scenario may expand; a "billion laughs" file needs millions. */
+const MAX_ALIASES = 100;
+
 /** The file's text, or a ScenarioError saying why it cannot be read. For commands that parse it more than once. */
 export async function readScenarioText(file: string): Promise<string> {
   try {
+    const size = (await stat(file)).size;
+    if (size > MAX_SCENARIO_BYTES) {
+      throw new ScenarioError(`${file}: ${size.toLocaleString('en-US')} bytes, over the ${MAX_SCENARIO_BYTES.toLocaleString('en-US')}-byte limit for a scenario file`, file);
+    }
     return await readFile(file, 'utf8');
   } catch (cause) {
+    if (cause instanceof ScenarioError) throw cause;
     const code = (cause as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? `file not found; ${missingScenarioHint(file)}` : code === 'EISDIR' ? 'is a directory' : String(cause);
     throw new ScenarioError(`${file}: ${why}`, file, undefined, undefined, { cause });
@@ -33,7 +43,14 @@ export function parseScenario(text: string, file: string, overrides: ScenarioOve
     const what = syntax.message.split('\n')[0] ?? 'YAML syntax error';
     throw new ScenarioError(`${file}:${line ?? '?'}: YAML syntax error: ${what}`, file, line);
   }
-  const raw: unknown = doc.toJS();
+  if (text.length > MAX_SCENARIO_BYTES) throw new ScenarioError(`${file}: over the ${MAX_SCENARIO_BYTES.toLocaleString('en-US')}-byte limit for a scenario`, file);
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (cause) {
+    // The yaml library refuses an alias expansion past the count (a "billion laughs" file).
+    throw new ScenarioError(`${file}: too many YAML alias expansions (over ${MAX_ALIASES}); a scenario needs none of that size`, file, undefined, undefined, { cause });
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ScenarioError(`${file}:1: expected a mapping of scenario keys (name, seed, orders, ...)`, file, 1);
   }

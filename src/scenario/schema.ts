@@ -7,6 +7,13 @@ import { parseDuration } from './duration.js';
 /** Defaults for every optional scenario key; the README's scenario reference lists the same values. */
 export const DEFAULT_SEED = 1;
 export const DEFAULT_RATE = 200;
+/**
+ * Upper bounds that refuse absurd values at once (exit 2) instead of a run that cannot be: ten
+ * times the generator's measured ceiling (BENCHMARKS.md, the load generator alone), a billion
+ * orders, a million sagas in flight, a burst of a million.
+ */
+export const LIMITS = { rate: 1_000_000, count: 1_000_000_000, inFlight: 1_000_000, burst: 1_000_000 } as const;
+const bounded = (max: number, what: string) => ({ error: `at most ${max.toLocaleString('en-US')} (${what}; see the README's limits)` });
 export const DEFAULT_ITEMS = { min: 1, max: 3 } as const;
 export const DEFAULT_QUANTITY = { min: 1, max: 3 } as const;
 export const DEFAULT_PRICE = { min: 5, max: 200 } as const;
@@ -156,16 +163,16 @@ export const ScenarioSchema = z.strictObject({
   orders: z
     .strictObject({
       /** Generated orders to place (0: only the script's). */
-      count: z.number().int().nonnegative().optional(),
+      count: z.number().int().nonnegative().max(LIMITS.count, bounded(LIMITS.count, 'orders')).optional(),
       /** Orders per second. */
-      rate: z.number().positive().default(DEFAULT_RATE),
+      rate: z.number().positive().max(LIMITS.rate, bounded(LIMITS.rate, 'orders per second')).default(DEFAULT_RATE),
       /** How long to place orders; with count, whichever ends first. */
       duration: Duration.optional(),
       /**
        * Open loop only: an arrival finding this many sagas in flight is dropped, not sent (k6's
        * dropped iterations). Without it the open loop never drops: it sends late, and says so.
        */
-      maxInFlight: z.number().int().positive().optional(),
+      maxInFlight: z.number().int().positive().max(LIMITS.inFlight, bounded(LIMITS.inFlight, 'sagas in flight')).optional(),
     })
     .default({ rate: DEFAULT_RATE }),
   /** How orders arrive; default: constant at orders.rate. */
@@ -177,13 +184,13 @@ export const ScenarioSchema = z.strictObject({
       /** k6 ramping-arrival-rate: linear from startRate to each stage's target in turn. */
       z.strictObject({
         model: z.literal('ramping'),
-        startRate: z.number().nonnegative().default(0),
-        stages: z.array(z.strictObject({ duration: Duration, target: z.number().nonnegative() })).min(1),
+        startRate: z.number().nonnegative().max(LIMITS.rate, bounded(LIMITS.rate, 'orders per second')).default(0),
+        stages: z.array(z.strictObject({ duration: Duration, target: z.number().nonnegative().max(LIMITS.rate, bounded(LIMITS.rate, 'orders per second')) })).min(1),
       }),
       /** `size` orders at once, every `every`. */
-      z.strictObject({ model: z.literal('burst'), size: z.number().int().positive(), every: Duration }),
+      z.strictObject({ model: z.literal('burst'), size: z.number().int().positive().max(LIMITS.burst, bounded(LIMITS.burst, 'orders per burst')), every: Duration }),
       /** `concurrency` sagas in flight; a new order when one ends, after `thinkTime`. */
-      z.strictObject({ model: z.literal('closed'), concurrency: z.number().int().positive(), thinkTime: Duration.default(0) }),
+      z.strictObject({ model: z.literal('closed'), concurrency: z.number().int().positive().max(LIMITS.inFlight, bounded(LIMITS.inFlight, 'sagas in flight')), thinkTime: Duration.default(0) }),
     ])
     .default({ model: 'constant' }),
   /** Explicit orders, placed before any generated ones. */
