@@ -1,3 +1,4 @@
+import { redactUrl } from '../broker/credentials.js';
 import chalk from 'chalk';
 import { Command, Option } from 'commander';
 import { connectBroker } from '../broker/connection.js';
@@ -71,7 +72,7 @@ async function eventsAction(pattern: string | undefined, flags: EventsFlags): Pr
   const subjects = pattern ? [pattern] : [...EVENT_TYPES];
   const subs = subjects.map((subject) => nc.subscribe(subject, { callback: (_e, msg) => void show(msg.subject, msg.data) }));
   await nc.flush();
-  process.stderr.write(`watching ${pattern ?? 'the saga subjects'} on ${flags.natsUrl}${flags.order ? ` for order ${flags.order}` : ''} (Ctrl-C stops)\n`);
+  process.stderr.write(`watching ${pattern ?? 'the saga subjects'} on ${redactUrl(flags.natsUrl as string)}${flags.order ? ` for order ${flags.order}` : ''} (Ctrl-C stops)\n`);
   return interrupts.around(async () => {
     await Promise.race([interrupts.asked, nc.closed()]);
     for (const s of subs) s.unsubscribe();

@@ -72,7 +72,9 @@ Keys (live dashboard): q or Ctrl-C stop and drain (Ctrl-C again aborts) · p pau
   · + / - rate ±10% · e event tail · ? help
 
 Environment:
-  NATS_URL               same as --nats-url
+  NATS_URL               same as --nats-url (nats://user:pass@host:4222, nats://token@host, tls://…)
+  NATS_USER, NATS_PASSWORD, NATS_TOKEN, NATS_CREDS, NATS_NKEY, NATS_CA, NATS_CERT, NATS_KEY
+                         the same as --nats-user … --tls-key (secrets are never printed)
   NATS_SERVER_BIN        nats-server binary to start (default: nats-server on PATH)
   PAYMENT_SUCCESS_RATE   same as --success-rate
   USE_SIMULATED_PAYMENT  "false" makes every payment succeed

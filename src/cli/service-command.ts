@@ -1,3 +1,4 @@
+import { redactUrl } from '../broker/credentials.js';
 import { randomBytes } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { connectBroker } from '../broker/connection.js';
@@ -77,7 +78,7 @@ async function serviceAction(name: string, file: string | undefined, flags: Serv
       const control = serveControl(nc, host, id);
       cleanups.add(async () => control.close());
       await nc.flush();
-      stderrLine(`${service} service ${id} ready on ${flags.natsUrl} (${scenario.delivery}, state ${scenario.state}); Ctrl-C stops it`);
+      stderrLine(`${service} service ${id} ready on ${redactUrl(flags.natsUrl as string)} (${scenario.delivery}, state ${scenario.state}); Ctrl-C stops it`);
       await interrupts.asked;
       interrupts.abort.signal.addEventListener('abort', () => process.exit(EXIT.interrupted), { once: true });
       if (failure) stderrLine(`saga-sim: ${service} service failed: ${failure}`);

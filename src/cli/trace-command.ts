@@ -1,3 +1,4 @@
+import { redactUrl } from '../broker/credentials.js';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Command } from 'commander';
 import { connectBroker } from '../broker/connection.js';
@@ -34,7 +35,7 @@ async function traceAction(orderId: string, flags: { natsUrl: string; json?: boo
   const nc = await connectBroker(flags.natsUrl, 'saga-sim-trace');
   try {
     const info = await (await jetstreamManager(nc)).streams.info(EVENTS_STREAM).catch(() => {
-      throw new BrokerUnavailableError(`no ${EVENTS_STREAM} stream on ${flags.natsUrl}: is a saga-sim run or up using JetStream delivery there?`);
+      throw new BrokerUnavailableError(`no ${EVENTS_STREAM} stream on ${redactUrl(flags.natsUrl as string)}: is a saga-sim run or up using JetStream delivery there?`);
     });
     const last = info.state.last_seq;
     const found: { event: SagaEvent; at: Date; seq: number }[] = [];

@@ -1,3 +1,4 @@
+import { redactUrl } from '../broker/credentials.js';
 import { Command, Option } from 'commander';
 import { startApiServer, startMetricsServer, type Listening } from '../api/api-server.js';
 import { OrderView } from '../api/order-view.js';
@@ -87,7 +88,7 @@ async function upAction(file: string | undefined, flags: UpFlags): Promise<numbe
   const listening: Listening[] = [];
   return interrupts.around(async () => {
     try {
-      stderrLine(flags.natsUrl ? `connecting to ${flags.natsUrl} and starting the services…` : 'starting nats-server and the services…');
+      stderrLine(flags.natsUrl ? `connecting to ${redactUrl(flags.natsUrl as string)} and starting the services…` : 'starting nats-server and the services…');
       served = await serveStack({
         scenario,
         natsUrl: flags.natsUrl,

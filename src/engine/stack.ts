@@ -5,6 +5,7 @@
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectBroker, serverVersion } from '../broker/connection.js';
+import { redactUrl } from '../broker/credentials.js';
 import { startEmbeddedServer, type EmbeddedServer } from '../broker/embedded-server.js';
 import type { ServiceCrashedError } from '../errors.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -49,7 +50,7 @@ export async function startBroker(options: BrokerOptions, cleanups: Cleanups): P
   const url = embedded?.url ?? (options.natsUrl as string);
   const nc = await connectBroker(url, options.name ?? 'saga-sim-engine');
   cleanups.add(() => nc.close());
-  const info: BrokerInfo = { url, monitorUrl: embedded?.monitorUrl, storeDir: embedded?.storeDir, embedded: embedded !== undefined, version: serverVersion(nc).join('.') };
+  const info: BrokerInfo = { url: redactUrl(url), monitorUrl: embedded?.monitorUrl, storeDir: embedded?.storeDir, embedded: embedded !== undefined, version: serverVersion(nc).join('.') };
   return { url, nc, info, embedded };
 }
 

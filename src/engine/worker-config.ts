@@ -1,3 +1,4 @@
+import { currentAuth } from '../broker/connection.js';
 import type { OrderSource } from '../load/order-source.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { HeapProfile } from '../services/heap.js';
@@ -26,6 +27,7 @@ export function workerConfig(service: ServiceName, s: ServiceSetup): WorkerConfi
   return {
     service,
     natsUrl: s.natsUrl,
+    auth: currentAuth(),
     topology: scenario.topology,
     delivery: scenario.delivery,
     state: scenario.state,

@@ -11,6 +11,18 @@ import { LOG_FORMATS, LOG_LEVELS } from './host/log.js';
 export const WorkerConfigSchema = z.strictObject({
   service: z.enum(SERVICE_NAMES),
   natsUrl: z.string().min(1),
+  /** Credentials beyond the URL's (flags and environment of the process that started the worker). */
+  auth: z
+    .strictObject({
+      user: z.string().optional(),
+      pass: z.string().optional(),
+      token: z.string().optional(),
+      credsFile: z.string().optional(),
+      nkeyFile: z.string().optional(),
+      tls: z.strictObject({ caFile: z.string().optional(), certFile: z.string().optional(), keyFile: z.string().optional() }).optional(),
+      requireTls: z.boolean().optional(),
+    })
+    .optional(),
   topology: z.enum(TOPOLOGIES as ['parallel', 'sequential']),
   /** jetstream: durable consumers, explicit ack. core: queue-group subscriptions, at most once. */
   delivery: z.enum(['jetstream', 'core']),

@@ -54,7 +54,7 @@ export async function startServiceHost(config: WorkerConfig, onFatal: (message: 
     log.error(message);
     onFatal(message);
   };
-  const nc = await startStep('connecting', () => connectBroker(config.natsUrl, `saga-sim-${config.service}`));
+  const nc = await startStep('connecting', () => connectBroker(config.natsUrl, `saga-sim-${config.service}`, config.auth ?? {}));
   // Loads what a previous instance of this service stored, so a restart resumes where it stopped.
   const service = await startStep('loading its state', () => createService(config, nc, stats));
   // Sagas whose records were checked and dropped: anything more about them is a late copy.
