@@ -26,13 +26,19 @@ export class StreamObserver {
   /** Dead letters of messages a consumer gave up on after max_deliver deliveries. */
   exhausted = 0;
   invalid = 0;
+  /** Valid events about orders this run did not place (another client's, or a previous run's): counted, not judged. */
+  foreign = 0;
   private readonly iterators: ConsumerMessages[] = [];
   private readonly subscriptions: Subscription[] = [];
 
-  /** `watch`: orders whose full event sequence is kept (scripted orders with expectations). */
+  /**
+   * `watch`: orders whose full event sequence is kept (scripted orders with expectations).
+   * `ours`: whether an order is this run's; others' events are counted as foreign and change nothing.
+   */
   constructor(
     private readonly onEvent: (seen: TerminalSeen, terminal: boolean) => void,
     watch: ReadonlySet<string> = new Set(),
+    private readonly ours: (orderId: string) => boolean = () => true,
   ) {
     this.book = new TraceBook(watch);
   }
@@ -78,6 +84,10 @@ export class StreamObserver {
       event = decodeEvent(data, subject);
     } catch {
       this.invalid++;
+      return;
+    }
+    if (!this.ours(event.orderId)) {
+      this.foreign++;
       return;
     }
     if (!this.book.record(event)) return;

@@ -62,6 +62,11 @@ export class OutcomeTracker {
   /** Sagas intended after the warm-up that ended, and when the last of them did: the measured throughput. */
   readonly measured = { finished: 0, lastAt: 0 };
 
+  /** Whether this run placed the order (it is in flight, or it ended). */
+  placed(orderId: string): boolean {
+    return this.inFlight.has(orderId) || this.finished.has(orderId);
+  }
+
   sent(orderId: string, intendedAt: number, sentAt: number): void {
     this.inFlight.set(orderId, { intendedAt, sentAt });
   }

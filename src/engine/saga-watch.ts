@@ -44,7 +44,7 @@ export class SagaWatch {
       onTerminal(seen.at);
       this.drained.poke();
       this.ended.poke();
-    }, keep);
+    }, keep, (orderId) => this.outcomes.placed(orderId));
   }
 
   get inFlight(): number {

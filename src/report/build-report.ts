@@ -117,6 +117,7 @@ export function buildReport(p: ReportParts): Report {
       duplicates: book.duplicates,
       lostCreated: p.lostCreated,
       invalid: observer.invalid,
+      foreign: observer.foreign,
       deadLetters: observer.deadLetters,
       exhausted: observer.exhausted,
     },

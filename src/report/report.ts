@@ -101,7 +101,7 @@ export interface Report {
   load: { lateSends: number; maxLagMs: number; droppedSends: number; maxInFlight: number | null; pausedMs: number };
   throughput: { sagasPerSecond: number; offeredPerSecond: number };
   events: {
-    /** Messages per subject on the event stream, duplicates included. */
+    /** Messages per subject on the event stream about this run's orders, duplicates included (foreign ones apart). */
     byType: Record<EventType, number>;
     /** Deliveries repeating an event already seen (same eventId). */
     duplicates: number;
@@ -109,6 +109,8 @@ export interface Report {
     lostCreated: number;
     /** Messages on saga subjects that were not valid events. */
     invalid: number;
+    /** Valid events about orders this run did not place: counted apart, in no other count or invariant. */
+    foreign: number;
     /** Messages services republished to the dead-letter subjects. */
     deadLetters: number;
     /** Of those, messages a consumer gave up on after max_deliver deliveries (from the server's advisory). */
