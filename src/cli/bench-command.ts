@@ -6,6 +6,8 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_BASELINE_SECONDS, measureBaseline, sagaMessagesPerSecond } from '../experiment/baseline.js';
 import { findMax, judge } from '../experiment/find-max.js';
 import type { Report } from '../report/report.js';
+import { curvePage, runPage } from '../report/html/data.js';
+import { writeHtml } from '../report/html/page.js';
 import { plainProgress } from '../report/progress-lines.js';
 import { renderBaseline, renderBench, renderCurve, writeHgrm, type BaselineResult } from '../report/bench-output.js';
 import { parseDuration } from '../scenario/duration.js';
@@ -25,6 +27,7 @@ interface BenchFlags extends ScenarioFlags {
   natsUrl?: string;
   json?: string;
   hgrm?: string;
+  html?: string;
   baseline?: boolean;
   quiet?: boolean;
   color?: boolean;
@@ -49,6 +52,7 @@ export function benchCommand(): Command {
     .addOption(natsUrlOption())
     .option('--baseline', 'also measure the raw broker on the same server (core pub→sub, JetStream publish) and report the ratio', false)
     .option('--json <file>', 'write the results (and the full report of a fixed-rate run) as JSON')
+    .option('--html <file>', 'write one self-contained HTML page of charts (with --find-max: the rate → p50/p99 curve)')
     .option('--hgrm <file>', 'write the corrected latency distribution in HdrHistogram .hgrm format (ms)')
     .option('-q, --quiet', 'print only the results', false)
     .option('--no-tui', 'plain progress lines instead of the live dashboard')
@@ -103,6 +107,7 @@ async function benchAction(file: string, flags: BenchFlags, interrupts: Interrup
       if (baseline) process.stdout.write(`${renderBaseline(baseline)}\n`);
       if (flags.json) await writeFile(flags.json, `${JSON.stringify({ mode: 'fixed-rate', rate, baseline: baseline ?? null, report }, null, 2)}\n`);
       if (flags.hgrm) await writeHgrm(flags.hgrm, report);
+      if (flags.html) await writeHtml(flags.html, runPage(report, `saga-sim bench: ${report.scenario.name} at ${rate}/s`));
       if (report.interrupted) return EXIT.interrupted;
       return report.passed ? EXIT.ok : EXIT.failed;
     } finally {
@@ -123,6 +128,7 @@ async function benchAction(file: string, flags: BenchFlags, interrupts: Interrup
     };
     const { best, curve } = await findMax(rate, measure, { stopped: () => interrupts.stopping });
     process.stdout.write(`${paint.bold(`find-max: ${parseScenario(text, file, base).name}${slo ? `, SLO ${slo.expression}` : ''}`)}\n${renderCurve(curve, best)}\n`);
+    if (flags.html) await writeHtml(flags.html, curvePage(curve, best, `saga-sim bench --find-max: ${parseScenario(text, file, base).name}${slo ? `, SLO ${slo.expression}` : ''}`));
     if (flags.json) await writeFile(flags.json, `${JSON.stringify({ mode: 'find-max', slo: slo?.expression ?? null, best: best ?? null, curve }, null, 2)}\n`);
     if (interrupts.stopping) return EXIT.interrupted;
     return best ? EXIT.ok : EXIT.failed;

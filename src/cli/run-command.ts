@@ -2,6 +2,8 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { RunEngine } from '../engine/run.js';
 import { writeHgrm } from '../report/bench-output.js';
+import { runPage } from '../report/html/data.js';
+import { writeHtml } from '../report/html/page.js';
 import { writeJunit } from '../report/junit.js';
 import { writeMarkdown } from '../report/markdown.js';
 import { writeJsonReport } from '../report/report.js';
@@ -25,6 +27,7 @@ export interface RunFlags extends ScenarioFlags {
   junit?: string;
   summary?: string;
   hgrm?: string;
+  html?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -39,6 +42,7 @@ export function runCommand(): Command {
     .option('--keep', 'leave the streams on the --nats-url server after the run', false)
     .option('--report <file>', 'write the JSON report to this file')
     .option('--junit <file>', 'write JUnit XML: one testcase per invariant, threshold and expectation')
+    .option('--html <file>', 'write one self-contained HTML page of charts: throughput, latency by percentile, outcomes, steps, invariants')
     .option('--hgrm <file>', 'write the corrected latency distribution in HdrHistogram .hgrm format (ms), for its plotter')
     .option('--summary <file>', 'write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)')
     .option('--threshold <expr>', 'fail the run unless this holds, e.g. "latency.p99 < 50ms" (repeatable)', collect, [])
@@ -116,6 +120,7 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
   if (flags.junit) await writeJunit(flags.junit, report);
   if (flags.summary) await writeMarkdown(flags.summary, report);
   if (flags.hgrm) await writeHgrm(flags.hgrm, report);
+  if (flags.html) await writeHtml(flags.html, runPage(report, `saga-sim run: ${report.scenario.name}`));
   if (process.env.GITHUB_STEP_SUMMARY) await writeMarkdown(process.env.GITHUB_STEP_SUMMARY, report, true);
   process.stdout.write(`${renderSummary(report, paint, flags.report)}\n`);
   if (report.interrupted) return EXIT.interrupted;

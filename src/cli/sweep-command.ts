@@ -3,6 +3,8 @@ import { UsageError } from '../errors.js';
 import { sweepValues, SUGGESTED_PARAMS } from '../experiment/params.js';
 import { runSweep } from '../experiment/sweep.js';
 import { plainProgress } from '../report/progress-lines.js';
+import { sweepPage } from '../report/html/data.js';
+import { writeHtml } from '../report/html/page.js';
 import { renderSweepChart, renderSweepTable, writeSweepFiles } from '../report/sweep-output.js';
 import { parseScenario, readScenarioText } from '../scenario/load.js';
 import { EXIT } from './exit-codes.js';
@@ -22,6 +24,7 @@ interface SweepFlags {
   natsUrl?: string;
   csv?: string;
   json?: string;
+  html?: string;
   strict?: boolean;
   quiet?: boolean;
   color?: boolean;
@@ -56,6 +59,7 @@ export function sweepCommand(): Command {
     .addOption(natsUrlOption())
     .option('--csv <file>', 'write one CSV row per point')
     .option('--json <file>', 'write one JSON object per point')
+    .option('--html <file>', 'write one self-contained HTML page: the confirmed share with its 95% interval against the expected share')
     .option('--strict', 'also exit 1 when a point’s interval misses the expected share', false)
     .option('-q, --quiet', 'print only the table and chart', false)
     .option('--no-tui', 'plain progress lines instead of the live view')
@@ -77,6 +81,11 @@ expected share) · 2 usage or scenario error · 3 infrastructure error · 130 in
     .action(async (file: string, flags: SweepFlags) => {
       process.exitCode = await sweepAction(file, flags);
     });
+}
+
+/** The scenario's name, for a page title. */
+function declaredName(text: string, file: string): string {
+  return parseScenario(text, file).name;
 }
 
 async function sweepAction(file: string, flags: SweepFlags): Promise<number> {
@@ -121,6 +130,7 @@ async function sweepAction(file: string, flags: SweepFlags): Promise<number> {
     }));
     view?.close();
     await writeSweepFiles(points, { csv: flags.csv, json: flags.json });
+    if (flags.html) await writeHtml(flags.html, sweepPage(param, points, `saga-sim sweep: ${declaredName(text, file)} over ${param}`));
     process.stdout.write(`${renderSweepTable(points, paint)}\n\n${renderSweepChart(points)}\n`);
     const broken = points.filter((p) => !p.invariantsPassed).length;
     const flagged = points.filter((p) => p.flagged).length;

@@ -17,6 +17,7 @@ import { scheduleFaults } from './faults.js';
 import { startClosedLoop, startOpenLoop, type LoadLoop } from './load-loop.js';
 import { coarseTimer, preciseTimer, type WakeTimer } from './precise-timer.js';
 import { SagaWatch } from './saga-watch.js';
+import { TimelineRecorder } from './timeline.js';
 import { Settlement, SETTLE_GRACE_MS } from './settlement.js';
 import { startSnapshots } from './snapshot-ticker.js';
 import { findServices, provisionStack, startBroker, startServices, type Broker } from './stack.js';
@@ -65,8 +66,12 @@ export class RunEngine {
   private crash: ServiceCrashedError | undefined;
   /** Aborted by the caller's signal or by a crash: every wait ends at once. */
   private readonly abort = new AbortController();
+  /** Throughput and in-flight over time, for the report. */
+  private readonly timeline = new TimelineRecorder();
 
-  constructor(private readonly options: RunOptions) {}
+  constructor(private readonly options: RunOptions) {
+    this.listeners.add(this.timeline.listener);
+  }
 
   /** The options' defaults, in one place: the workers, the settlement and the report must agree. */
   private get heap(): HeapProfile {
@@ -338,6 +343,7 @@ export class RunEngine {
       threads: threadCores(loaded.loopsFrom, loopsTo),
       heap: this.heap,
       warmupMs: this.options.warmupMs ?? 0,
+      timeline: this.timeline.points,
     });
     this.enter('done');
     this.emit({ type: 'done', report });

@@ -14,6 +14,7 @@ import { evaluateThresholds, type Threshold } from '../verify/thresholds.js';
 import { eventCounts, REPORT_SCHEMA_VERSION, type Report } from './report.js';
 import type { HeapProfile } from '../services/heap.js';
 import { sagasPerSecond } from './throughput.js';
+import type { TimelinePoint } from '../engine/timeline.js';
 
 export interface ReportParts {
   scenario: Scenario;
@@ -47,6 +48,8 @@ export interface ReportParts {
   threads: Record<string, ThreadCores> | null;
   heap: HeapProfile;
   warmupMs: number;
+  /** Throughput and in-flight over time (one point a second). */
+  timeline?: TimelinePoint[];
 }
 
 /** Assembles the report, then judges it: invariants, scripted expectations and thresholds. */
@@ -123,6 +126,7 @@ export function buildReport(p: ReportParts): Report {
     },
     services: p.services,
     settlement: p.settlement,
+    timeline: p.timeline ?? [],
     invariants,
     expectations,
     thresholds: [],

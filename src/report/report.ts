@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { BrokerUsage } from '../broker/server-usage.js';
 import type { BrokerInfo } from '../engine/events.js';
+import type { TimelinePoint } from '../engine/timeline.js';
 import type { CancelReason } from '../events/schema.js';
 import { EVENT_TYPES, type EventType } from '../events/subjects.js';
 import type { LatencySummary } from '../metrics/histogram.js';
@@ -122,6 +123,8 @@ export interface Report {
    * (ended, and compensated where needed), so memory stays flat however long the run.
    */
   settlement: { graceMs: number; settled: number };
+  /** Throughput and in-flight over time, a point a second (ms since the load began). */
+  timeline: TimelinePoint[];
   invariants: InvariantResult[];
   /** One per scripted expectation (status, event sequence, each forbidden event). */
   expectations: ExpectationResult[];
