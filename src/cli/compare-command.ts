@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { compareReports, NOISE_RULES, reportOf } from '../experiment/compare.js';
-import { renderComparison } from '../report/compare-output.js';
+import { renderComparison, settingsOf } from '../report/compare-output.js';
+import { writeHtml } from '../report/html/page.js';
 import { EXIT } from './exit-codes.js';
 import { paintFor } from './watch-run.js';
 
@@ -11,6 +12,7 @@ export function compareCommand(): Command {
     .description('Compare run reports side by side: each figure\'s change against the first, marked when it is beyond the run-to-run noise.')
     .argument('<reports...>', 'JSON reports (run --report, bench --json); the first is the baseline')
     .option('--json', 'the comparison as JSON on stdout', false)
+    .option('--html <file>', 'also write the comparison as a self-contained HTML page')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .addHelpText(
       'after',
@@ -28,7 +30,7 @@ ${Object.values(NOISE_RULES)
 
 Exit codes: 0 compared · 2 a file missing or not a report`,
     )
-    .action(async (files: string[], flags: { json?: boolean; color?: boolean }) => {
+    .action(async (files: string[], flags: { json?: boolean; html?: string; color?: boolean }) => {
       if (files.length < 2) throw new UsageError('compare needs at least two reports: the baseline, then one or more to compare with it');
       const reports = await Promise.all(
         files.map(async (file) => {
@@ -46,6 +48,9 @@ Exit codes: 0 compared · 2 a file missing or not a report`,
         }),
       );
       const figures = compareReports(reports);
+      if (flags.html) {
+        await writeHtml(flags.html, { kind: 'compare', title: `saga-sim compare: ${files.length} reports`, files, settings: reports.map(settingsOf), figures, rules: Object.values(NOISE_RULES) });
+      }
       if (flags.json) process.stdout.write(`${JSON.stringify({ files, figures, rules: NOISE_RULES }, null, 2)}\n`);
       else process.stdout.write(`${renderComparison(files, reports, figures, paintFor(flags))}\n`);
       process.exitCode = EXIT.ok;

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,7 +30,11 @@ describe('saga-sim compare', () => {
     expect(await flagged(kv1, kv2)).toEqual([]);
     expect(await flagged(kv1, memory)).toEqual(expect.arrayContaining(['state writes per saga', 'broker messages in per saga']));
 
-    const table = await cli(['compare', kv1, kv2, memory]);
+    const html = join(work, 'compare.html');
+    const table = await cli(['compare', kv1, kv2, memory, '--html', html]);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('"kind":"compare"');
+    expect(page).toContain('state writes per saga');
     expect(table.stdout).toMatch(/^baseline {2}\S+kv-1\.json: happy-path · jetstream · state kv/m);
     expect(table.stdout).toMatch(/^state writes per saga\s+[\d.]+\s+[\d.]+ [+-][\d.]+%\s+0\.000 -100\.0% \*$/m);
     expect(table.stdout).toContain('changed beyond the noise');

@@ -79,4 +79,14 @@ describe.skipIf(!executablePath)('--html pages in chromium', () => {
     expect(charts).toBe(1);
     expect(text).toContain('Confirmed share against payment.successRate');
   }, 180_000);
+
+  it('compare: the figures side by side, the changes beyond the noise marked', async () => {
+    const [a, b] = [join(work, 'a.json'), join(work, 'b.json')];
+    expect((await cli(['run', 'scenarios/happy-path.yaml', '--orders', '300', '--rate', '300', '--quiet', '--report', a])).code).toBe(0);
+    expect((await cli(['run', 'scenarios/happy-path.yaml', '--orders', '300', '--rate', '300', '--state', 'memory', '--quiet', '--report', b])).code).toBe(0);
+    const file = join(work, 'compare.html');
+    expect((await cli(['compare', a, b, '--html', file])).code).toBe(0);
+    const { text } = await check(file);
+    expect(text).toMatch(/state writes per saga\s+[\d.]+\s+0\.000 \(-100\.0%\) \*/);
+  }, 120_000);
 });

@@ -59,6 +59,15 @@ export const CLIENT_SCRIPT = String.raw`
       axes: [{ label: data.param }, { label: 'confirmed share' }],
       series: [{}, { label: 'observed', stroke: '#1f77b4', points: { show: true, size: 7 } }, { label: '95% low', stroke: '#9ecae1', dash: [4, 4] }, { label: '95% high', stroke: '#9ecae1', dash: [4, 4] }, { label: 'expected', stroke: '#2ca02c', dash: [8, 4] }],
     }, [p.map((x) => x.value), p.map((x) => x.share.confirmed), p.map((x) => x.ci[0]), p.map((x) => x.ci[1]), p.map((x) => x.expected)]);
+  } else if (data.kind === 'compare') {
+    const list = add('ul');
+    data.files.forEach((f, i) => { const li = document.createElement('li'); li.textContent = (i === 0 ? 'baseline: ' : 'run ' + i + ': ') + f + ' — ' + data.settings[i]; list.appendChild(li); });
+    const table = add('table', 'compare');
+    const head = '<tr><th>figure</th>' + data.files.map((f) => '<th>' + f.split('/').pop() + '</th>').join('') + '</tr>';
+    const cell = (fig, i) => { const v = fig.values[i]; const r = fig.ratios[i]; const text = v == null ? '—' : (Math.abs(v) >= 100 ? v.toFixed(1) : v.toFixed(3)) + (r == null ? '' : ' (' + (r >= 1 ? '+' : '') + ((r - 1) * 100).toFixed(1) + '%)'); return '<td class="' + (fig.flagged[i] ? 'flag' : '') + '">' + text + (fig.flagged[i] ? ' *' : '') + '</td>'; };
+    table.innerHTML = head + data.figures.map((fig) => '<tr><td>' + fig.name + (fig.unit ? ' (' + fig.unit + ')' : '') + '</td>' + fig.values.map((_v, i) => cell(fig, i)).join('') + '</tr>').join('');
+    const notes = add('ul', 'rules');
+    for (const rule of data.rules) { const li = document.createElement('li'); li.textContent = rule; notes.appendChild(li); }
   } else {
     const c = data.curve;
     add('p', null, data.best == null ? 'no rate sustained' : 'highest sustained rate: ' + data.best + ' orders/s');

@@ -1,3 +1,4 @@
+import type { Figure } from '../../experiment/compare.js';
 import type { CurvePoint } from '../../experiment/find-max.js';
 import type { SweepPoint } from '../../experiment/sweep.js';
 import { decodeHistogram } from '../../metrics/histogram.js';
@@ -41,7 +42,15 @@ export interface CurvePage {
   curve: CurvePoint[];
   best: number | null;
 }
-export type PageData = RunPage | SweepPage | CurvePage;
+export interface ComparePage {
+  kind: 'compare';
+  title: string;
+  files: string[];
+  settings: string[];
+  figures: Figure[];
+  rules: string[];
+}
+export type PageData = RunPage | SweepPage | CurvePage | ComparePage;
 
 export function runPage(report: Report, title: string): RunPage {
   const s = report.latency.steps;

@@ -18,6 +18,7 @@ h1 { font-size: 20px; margin: 8px 0; } h2 { font-size: 16px; margin: 28px 0 8px;
 .ok { background: #2ca02c; } .bad { background: #d62728; } .warn { background: #ffb300; } .both { background: #8e24aa; } .dim { background: #bbb; } .comp { background: #ff7f0e; }
 table { border-collapse: collapse; } td, th { border: 1px solid #ddd; padding: 3px 10px; text-align: left; }
 ul.invariants { list-style: none; padding: 0; font-family: ui-monospace, monospace; }
+td.flag { background: #fff3cd; font-weight: bold; } ul.rules { color: #555; }
 `;
 
 /** A `<script type=application/json>` body: `</` would end the script early. */
