@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { RunEngine } from '../engine/run.js';
 import { writeHgrm } from '../report/bench-output.js';
@@ -12,8 +12,8 @@ import { renderSummary } from '../report/summary-text.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { Interrupts } from './interrupts.js';
-import { duration, integer, positiveInt, positiveNumber, share } from './options.js';
-import { natsUrlOption, scenarioOverrides, servicesOption, stackOptions, type ScenarioFlags } from './scenario-flags.js';
+import { duration, integer, positiveInt, positiveNumber } from './options.js';
+import { natsUrlOption, scenarioOverrides, servicesOption, stackOptions, successRateOption, type ScenarioFlags } from './scenario-flags.js';
 import { paintFor, simulatedPayment, stderrLine, watchRun } from './watch-run.js';
 
 export interface RunFlags extends ScenarioFlags {
@@ -51,7 +51,7 @@ export function runCommand(): Command {
     .option('--rate <n>', 'override orders.rate (orders per second)', positiveNumber)
     .option('--duration <d>', 'override orders.duration (e.g. 30s)', duration)
     .option('--max-in-flight <n>', 'override orders.maxInFlight: an arrival finding this many sagas in flight is dropped and counted (open-loop models)', positiveInt)
-    .addOption(new Option('--success-rate <r>', 'override payment.successRate (0..1)').argParser(share).env('PAYMENT_SUCCESS_RATE'));
+    .addOption(successRateOption('override payment.successRate (0..1)'));
   for (const option of stackOptions()) command.addOption(option);
   command.addOption(servicesOption());
   return command

@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import type { ScenarioOverrides } from '../scenario/load.js';
 import type { HeapProfile } from '../services/heap.js';
-import { acksOption, heapOption, stateOption } from './options.js';
+import { acksOption, heapOption, share, stateOption } from './options.js';
 
 /** The flags that override scenario keys, shared by the commands that run sagas. */
 export interface ScenarioFlags {
@@ -57,4 +57,9 @@ export function servicesOption(): Option {
     'workers',
     'external',
   ]);
+}
+
+/** --success-rate, and PAYMENT_SUCCESS_RATE as in the design. */
+export function successRateOption(description = 'payment success rate (0..1)'): Option {
+  return new Option('--success-rate <r>', description).argParser(share).env('PAYMENT_SUCCESS_RATE');
 }

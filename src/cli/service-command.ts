@@ -1,6 +1,6 @@
 import { redactUrl } from '../broker/credentials.js';
 import { randomBytes } from 'node:crypto';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { connectBroker } from '../broker/connection.js';
 import { Cleanups } from '../engine/cleanups.js';
 import { provisionRun } from '../engine/provision.js';
@@ -8,16 +8,15 @@ import { workerConfig } from '../engine/worker-config.js';
 import { UsageError } from '../errors.js';
 import { buildCatalogue, stockOf } from '../load/catalogue.js';
 import { createOrderSource } from '../load/order-source.js';
-import { loadScenarioFile, parseScenario } from '../scenario/load.js';
-import { UP_DEFAULTS_NAME, upDefaultsText } from '../scenario/up-defaults.js';
+import { loadServedScenario } from '../scenario/up-defaults.js';
 import type { LogFormat, LogLevel } from '../services/host/log.js';
 import { startServiceHost } from '../services/host/service-host.js';
 import { serveControl } from '../services/remote/responder.js';
 import { SERVICE_NAMES, type ServiceName } from '../services/service.js';
 import { EXIT } from './exit-codes.js';
 import { Interrupts } from './interrupts.js';
-import { logOptions, share } from './options.js';
-import { natsUrlOption, scenarioOverrides, stackOptions, type ScenarioFlags } from './scenario-flags.js';
+import { logOptions } from './options.js';
+import { natsUrlOption, scenarioOverrides, stackOptions, successRateOption, type ScenarioFlags } from './scenario-flags.js';
 import { simulatedPayment, stderrLine } from './watch-run.js';
 
 interface ServiceFlags extends ScenarioFlags {
@@ -32,7 +31,7 @@ export function serviceCommand(): Command {
     .argument('<name>', `the service: ${SERVICE_NAMES.join(', ')}`)
     .argument('[scenario]', 'scenario YAML file for the catalogue, stock and payment rate (default: as saga-sim up); give every service the same one')
     .addOption(natsUrlOption())
-    .addOption(new Option('--success-rate <r>', 'payment success rate (0..1)').argParser(share).env('PAYMENT_SUCCESS_RATE'));
+    .addOption(successRateOption());
   for (const option of [...stackOptions(), ...logOptions()]) command.addOption(option);
   return command
     .addHelpText(
@@ -58,7 +57,7 @@ async function serviceAction(name: string, file: string | undefined, flags: Serv
   if (!flags.natsUrl) throw new UsageError('saga-sim service needs --nats-url (or NATS_URL): the server the services and the run share');
   const service = name as ServiceName;
   const overrides = scenarioOverrides(flags);
-  const scenario = file ? await loadScenarioFile(file, overrides) : parseScenario(upDefaultsText(), UP_DEFAULTS_NAME, overrides);
+  const scenario = await loadServedScenario(file, overrides);
   const interrupts = new Interrupts();
   const cleanups = new Cleanups();
   let failure: string | undefined;

@@ -6,14 +6,13 @@ import { serveStack, type Served } from '../engine/serve.js';
 import type { ServiceCrashedError } from '../errors.js';
 import { buildCatalogue } from '../load/catalogue.js';
 import { SagaMetrics } from '../metrics/prometheus.js';
-import { loadScenarioFile, parseScenario } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { LogFormat, LogLevel } from '../services/host/log.js';
-import { UP_DEFAULTS_NAME, upDefaultsText } from '../scenario/up-defaults.js';
+import { loadServedScenario } from '../scenario/up-defaults.js';
 import { EXIT } from './exit-codes.js';
 import { Interrupts } from './interrupts.js';
-import { logOptions, share } from './options.js';
-import { natsUrlOption, scenarioOverrides, stackOptions, type ScenarioFlags } from './scenario-flags.js';
+import { logOptions } from './options.js';
+import { natsUrlOption, scenarioOverrides, stackOptions, successRateOption, type ScenarioFlags } from './scenario-flags.js';
 import { simulatedPayment, stderrLine } from './watch-run.js';
 
 interface UpFlags extends ScenarioFlags {
@@ -42,7 +41,7 @@ export function upCommand(): Command {
     .addOption(new Option('--port <n>', 'orders API and its metrics').argParser(port).default(3004))
     .addOption(new Option('--metrics-port <n>', 'payment and inventory metrics').argParser(port).default(3006))
     .option('--env-file <file>', 'read environment variables (NATS_URL, PAYMENT_SUCCESS_RATE, USE_SIMULATED_PAYMENT, …) from this file first')
-    .addOption(new Option('--success-rate <r>', 'payment success rate (0..1)').argParser(share).env('PAYMENT_SUCCESS_RATE'));
+    .addOption(successRateOption());
   for (const option of [...stackOptions(), ...logOptions()]) command.addOption(option);
   return command
     .addHelpText(
@@ -76,7 +75,7 @@ service failed`,
 
 async function upAction(file: string | undefined, flags: UpFlags): Promise<number> {
   const overrides = scenarioOverrides(flags);
-  const scenario = file ? await loadScenarioFile(file, overrides) : parseScenario(upDefaultsText(), UP_DEFAULTS_NAME, overrides);
+  const scenario = await loadServedScenario(file, overrides);
   const interrupts = new Interrupts();
   let crash: ServiceCrashedError | undefined;
   const view = new OrderView();

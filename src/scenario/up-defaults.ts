@@ -1,3 +1,6 @@
+import { loadScenarioFile, parseScenario, type ScenarioOverrides } from './load.js';
+import type { Scenario } from './schema.js';
+
 /** Where errors in the built-in defaults would point. */
 export const UP_DEFAULTS_NAME = '(saga-sim up defaults)';
 export const UP_PRODUCTS = 100;
@@ -20,4 +23,9 @@ export function upDefaultsText(): string {
     products,
     '',
   ].join('\n');
+}
+
+/** The scenario a served system (up, service) runs: the file's, or the design's defaults. */
+export function loadServedScenario(file: string | undefined, overrides: ScenarioOverrides): Promise<Scenario> {
+  return file ? loadScenarioFile(file, overrides) : Promise.resolve(parseScenario(upDefaultsText(), UP_DEFAULTS_NAME, overrides));
 }
