@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { parseEnv } from 'node:util';
 import { SagaSimError, UsageError } from '../errors.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { benchCommand } from './bench-command.js';
@@ -41,11 +43,14 @@ function loadEnvFile(argv: string[]): void {
   const arg = argv[at] as string;
   const file = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[at + 1];
   if (!file) throw new UsageError('--env-file needs a file, e.g. --env-file .env');
+  let text: string;
   try {
-    process.loadEnvFile(file);
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new UsageError(`--env-file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
+  // As node --env-file: a variable already in the environment wins.
+  for (const [key, value] of Object.entries(parseEnv(text))) process.env[key] ??= value;
 }
 
 /** The one place errors become output and exit codes. */

@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_STREAM } from '../../src/broker/streams.js';
-import { startCli, type Result } from '../helpers/cli.js';
+import { cli, startCli, type Result } from '../helpers/cli.js';
 import { waitFor } from '../helpers/nats.js';
 
 /** promtool, from Debian's prometheus package; installed here when missing and installable. */
@@ -152,4 +154,26 @@ describe('saga-sim up', () => {
     await expect(fetch(`${monitorUrl}/varz`)).rejects.toThrow();
     await expect(fetch(`${api}/healthz`)).rejects.toThrow();
   }, 30_000);
+});
+
+describe('saga-sim up --env-file', () => {
+  it('reads PAYMENT_SUCCESS_RATE from the file as from the environment, and a missing file exits 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'saga-sim-env-'));
+    const envFile = join(dir, '.env');
+    writeFileSync(envFile, 'PAYMENT_SUCCESS_RATE=0.25\nUSE_SIMULATED_PAYMENT=true\n');
+    const up = startCli(['up', '--env-file', envFile, '--port', '0', '--metrics-port', '0']);
+    await waitFor('the banner', () => /Ctrl-C stops everything/.test(up.stdout()), 30_000);
+    expect(up.stdout()).toContain('payment success rate 0.25');
+    up.child.kill('SIGINT');
+    expect((await up.done).code).toBe(0);
+    const missing = await cli(['up', '--env-file', join(dir, 'nope.env')]);
+    // Node 20 reads --env-file itself wherever it stands on the command line, before saga-sim runs.
+    if (Number(process.versions.node.split('.')[0]) < 22) {
+      expect(missing.code).toBe(9);
+      expect(missing.stderr.trim()).toBe(`node: ${join(dir, 'nope.env')}: not found`);
+    } else {
+      expect(missing.code).toBe(2);
+      expect(missing.stderr.trim()).toBe(`saga-sim: --env-file ${join(dir, 'nope.env')}: no such file`);
+    }
+  }, 60_000);
 });
