@@ -52,7 +52,7 @@ describe('open loop with maxInFlight', () => {
 describe('open loop pause', () => {
   it('does not count a pause as lateness, and reports how long it paused', async () => {
     let sent = 0;
-    const loop = startOpenLoop(arrivals({ model: 'constant', rate: 1000 }, 1), { count: 400 }, {
+    const loop = startOpenLoop(arrivals({ model: 'constant', rate: 1000 }, 1), { count: 1300 }, {
       startAt: now(),
       next: (seq) => ({ orderId: `o-${seq}` }) as PlaceOrder,
       place: (orders) => void (sent += orders.length),
@@ -61,14 +61,17 @@ describe('open loop pause', () => {
     while (sent < 100) await new Promise((r) => setImmediate(r));
     loop.pause();
     const atPause = sent;
-    // The pause itself: 300 ms in which nothing may be sent.
-    await new Promise((r) => setTimeout(r, 300));
+    // The pause itself: one second in which nothing may be sent.
+    await new Promise((r) => setTimeout(r, 1000));
     expect(sent).toBe(atPause);
     loop.resume();
     await loop.done;
     const stats = loop.stats();
-    expect(stats.sent).toBe(400);
-    expect(stats.late).toBe(0);
-    expect(stats.pausedMs).toBeGreaterThanOrEqual(300);
+    expect(stats.sent).toBe(1300);
+    expect(stats.pausedMs).toBeGreaterThanOrEqual(1000);
+    // Counted as lateness, the pause would make the ~1,000 orders due in it late by up to a second. A
+    // loaded machine may make a few sends late on its own, never that many, nor by that much.
+    expect(stats.late).toBeLessThan(500);
+    expect(stats.maxLagMs).toBeLessThan(1000);
   });
 });
