@@ -85,7 +85,7 @@ function issuePath(issue: z.core.$ZodIssue): (string | number)[] {
 }
 
 function describe(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return 'unknown key; remove it or check its spelling against the README';
+  if (issue.code === 'unrecognized_keys') return 'unknown key; remove it or check its spelling against docs/scenarios.md';
   if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) return `required (${issue.expected})`;
   return issue.message.replace(/^Invalid input: /, '');
 }

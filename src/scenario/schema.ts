@@ -4,7 +4,7 @@ import { parseThreshold } from '../verify/thresholds.js';
 import { DISTRIBUTION_HELP, parseDistribution } from '../load/distribution.js';
 import { parseDuration } from './duration.js';
 
-/** Defaults for every optional scenario key; the README's scenario reference lists the same values. */
+/** Defaults for every optional scenario key; docs/scenarios.md lists the same values. */
 export const DEFAULT_SEED = 1;
 export const DEFAULT_RATE = 200;
 /**
@@ -13,7 +13,7 @@ export const DEFAULT_RATE = 200;
  * orders, a million sagas in flight, a burst of a million.
  */
 export const LIMITS = { rate: 1_000_000, count: 1_000_000_000, inFlight: 1_000_000, burst: 1_000_000 } as const;
-const bounded = (max: number, what: string) => ({ error: `at most ${max.toLocaleString('en-US')} (${what}; see the README's limits)` });
+const bounded = (max: number, what: string) => ({ error: `at most ${max.toLocaleString('en-US')} (${what}; see docs/scenarios.md, Limits)` });
 export const DEFAULT_ITEMS = { min: 1, max: 3 } as const;
 export const DEFAULT_QUANTITY = { min: 1, max: 3 } as const;
 export const DEFAULT_PRICE = { min: 5, max: 200 } as const;

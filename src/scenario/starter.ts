@@ -1,6 +1,6 @@
 /** What `saga-sim init` writes. It must stay valid: a test loads it. */
 export const STARTER_SCENARIO = `# A saga-sim scenario. Run it with: saga-sim run <this file>
-# Every key but "name" has a default; see the README's "Scenario files" section.
+# Every key but "name" has a default; see docs/scenarios.md in saga-sim (the package or its repository).
 name: my-scenario
 description: Orders at a steady rate, 90% of payments succeed, plus two scripted checks.
 seed: 1                      # the same seed places the same orders with the same payment outcomes

@@ -33,7 +33,7 @@ describe('hostile scenario files', () => {
     const fast = file('fast.yaml', 'name: fast\norders:\n  count: 10\n  rate: 1e9\n');
     const r = await cli(['run', fast]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual([`saga-sim: ${fast}:4: orders.rate: at most 1,000,000 (orders per second; see the README's limits)`]);
+    expect(r.stderr.trim().split('\n')).toEqual([`saga-sim: ${fast}:4: orders.rate: at most 1,000,000 (orders per second; see docs/scenarios.md, Limits)`]);
     const many = await cli(['run', 'scenarios/happy-path.yaml', '--orders', '5000000000']);
     expect(many.code).toBe(2);
     expect(many.stderr).toContain('orders.count: at most 1,000,000,000');
