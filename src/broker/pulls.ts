@@ -8,7 +8,7 @@
  * How long a pull request waits on the server before the client renews it. Long, because a
  * renewal can be lost: on nats-server 2.9, under CPU starvation, about one busy consumer's pull in
  * fifty sent just after a 408 (expired) went unserved until the client's heartbeat check renewed
- * it (BENCHMARKS.md, measured 2026-11-25, "lost pulls"). Fewer expiries, fewer chances.
+ * it (BENCHMARKS.md, "Pull consumers and lost pulls"). Fewer expiries, fewer chances.
  */
 export const PULL_EXPIRES_MS = 30_000;
 

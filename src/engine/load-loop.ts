@@ -10,7 +10,7 @@ export const LATE_THRESHOLD_MS = 10;
  * Only rates above 20,000/s wait that little: there the generator's own work fills the thread
  * anyway, and a timer's ~0.1 ms of lateness would push its p99 schedule error to 1 ms. Below, the
  * loop sleeps: at 0.25 ms, rates of 4,000–6,000/s spun the main thread between sends, taking a
- * tenth of the process's CPU from the services on a two-core machine (BENCHMARKS.md, measured 2026-11-25, "the open loop no longer spins").
+ * tenth of the process's CPU from the services on a two-core machine (BENCHMARKS.md, "The load generator alone": the open loop that spun, 2026-11-25 b).
  */
 export const FINE_WAIT_MS = 0.05;
 const DURATION_EPSILON_MS = 1e-6;
