@@ -18,6 +18,8 @@ export function condition(done: () => boolean): { poke(): void; wait(timeoutMs: 
     },
     wait(timeoutMs, signal) {
       if (done()) return Promise.resolve(true);
+      // An abort already given would never fire its event: the wait ends now, not at its timeout.
+      if (signal?.aborted) return Promise.resolve(false);
       return new Promise((resolve) => {
         const finish = (ok: boolean) => {
           clearTimeout(timer);

@@ -3,7 +3,7 @@ import { brokerUsage, sampleBroker, type BrokerSample, type MonitoredServer } fr
 import { InterruptedError, UsageError, type ServiceCrashedError } from '../errors.js';
 import { buildCatalogue, stockOf } from '../load/catalogue.js';
 import { createOrderSource, type OrderSource } from '../load/order-source.js';
-import { loadPlan, type LoadPlan } from '../load/plan.js';
+import { IN_FLIGHT_GUARD, loadPlan, type LoadPlan } from '../load/plan.js';
 import { loopBusyShares, sampleLoops, threadCores, type LoopSample } from '../metrics/loop-busy.js';
 import { buildReport } from '../report/build-report.js';
 import type { Report } from '../report/report.js';
@@ -279,7 +279,7 @@ export class RunEngine {
         orderService.placeOrders(orders);
       },
     };
-    const limits = { count: plan.count, durationMs: plan.durationMs, maxInFlight: plan.kind === 'open' ? plan.maxInFlight : undefined, mustSend: watch.keep.size };
+    const limits = { count: plan.count, durationMs: plan.durationMs, maxInFlight: plan.kind === 'open' ? (plan.maxInFlight ?? IN_FLIGHT_GUARD) : undefined, mustSend: watch.keep.size };
     this.load = plan.kind === 'open' ? startOpenLoop(plan.arrivals, limits, callbacks) : startClosedLoop(plan.concurrency, plan.thinkMs, limits, callbacks);
     await this.load.done;
     this.guard();

@@ -2,6 +2,13 @@ import type { Scenario } from '../scenario/schema.js';
 import { arrivals, totalDurationMs, type ArrivalProcess } from './arrivals.js';
 
 /** How a run places its orders: which loop, and when it stops. */
+/**
+ * Without orders.maxInFlight, an open loop drops (and counts) arrivals only past this many sagas in
+ * flight: far beyond what any overload test needs, it keeps memory bounded when the offered rate is
+ * absurd (at 1,000,000/s, half a million sagas were in flight and 560 MB of RSS within ten seconds).
+ */
+export const IN_FLIGHT_GUARD = 100_000;
+
 export type LoadPlan =
   | { kind: 'open'; arrivals: ArrivalProcess; count: number; durationMs?: number; planned: number; maxInFlight?: number }
   | { kind: 'closed'; concurrency: number; thinkMs: number; count: number; durationMs?: number; planned: number };

@@ -1,3 +1,4 @@
+import { IN_FLIGHT_GUARD } from '../load/plan.js';
 import { distributionText } from '../load/distribution.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { Report } from './report.js';
@@ -78,7 +79,7 @@ export function renderSummary(report: Report, paint: Paint = NO_PAINT, reportPat
     `throughput   ${report.throughput.sagasPerSecond} sagas/s (offered ${report.throughput.offeredPerSecond}/s) · ${report.durationSeconds}s${report.load.pausedMs > 0 ? ` (paused ${(report.load.pausedMs / 1000).toFixed(1)}s, not counted)` : ''}`,
     // Only when it climbs: a level trend says nothing a run's reader needs (bench's table always shows it).
     ...(report.latency.trend?.growing ? [`             latency ${trendText(report.latency.trend)}`] : []),
-    `dead letters ${report.events.deadLetters}${report.events.exhausted > 0 ? ` (${report.events.exhausted} after max_deliver)` : ''}${report.events.lostCreated > 0 ? ` · lost in transit ${report.events.lostCreated} orders` : ''}${report.events.foreign > 0 ? ` · ${report.events.foreign} foreign events (not this run's orders, not counted)` : ''} · late sends ${report.load.lateSends}${report.load.droppedSends > 0 ? ` · dropped ${report.load.droppedSends}` : ''} · cpu ${report.process.cpuSeconds}s · max rss ${report.process.maxRssMb} MB${report.process.heap === 'lean' ? ' (lean heap)' : ''}`,
+    `dead letters ${report.events.deadLetters}${report.events.exhausted > 0 ? ` (${report.events.exhausted} after max_deliver)` : ''}${report.events.lostCreated > 0 ? ` · lost in transit ${report.events.lostCreated} orders` : ''}${report.events.foreign > 0 ? ` · ${report.events.foreign} foreign events (not this run's orders, not counted)` : ''} · late sends ${report.load.lateSends}${report.load.droppedSends > 0 ? ` · dropped ${report.load.droppedSends}${report.load.maxInFlight === null ? ` (past the in-flight guard of ${IN_FLIGHT_GUARD.toLocaleString('en-US')} sagas; set orders.maxInFlight)` : ''}` : ''} · cpu ${report.process.cpuSeconds}s · max rss ${report.process.maxRssMb} MB${report.process.heap === 'lean' ? ' (lean heap)' : ''}`,
     ...(report.faults.length > 0 ? [`faults       ${report.faults.map(faultText).join(' · ')}`] : []),
     'invariants',
     ...report.invariants.map((i) => `  ${mark(i.passed, paint)}  ${i.name}${i.passed ? '' : ` — ${i.details}`}`),

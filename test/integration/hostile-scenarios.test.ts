@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.js';
+import { cli, startCli } from '../helpers/cli.js';
+import { waitFor } from '../helpers/nats.js';
 
 const work = mkdtempSync(join(tmpdir(), 'saga-sim-hostile-'));
 const file = (name: string, text: string) => {
@@ -38,4 +39,17 @@ describe('hostile scenario files', () => {
     expect(many.code).toBe(2);
     expect(many.stderr).toContain('orders.count: at most 1,000,000,000');
   });
+
+  it('at the highest rate allowed, the in-flight guard drops and counts arrivals, and two Ctrl-C end the run and remove the server', async () => {
+    const { child, stderr, done } = startCli(['run', 'scenarios/mixed-90.yaml', '--rate', '1000000', '--orders', '100000000', '--state', 'memory']);
+    await waitFor('arrivals dropped at the guard', () => /dropped [1-9]/.test(stderr()), 60_000);
+    const [, storeDir] = /store (\S+)\)/.exec(stderr()) ?? [];
+    child.kill('SIGINT');
+    await waitFor('the first Ctrl-C taken', () => /stopping the load/.test(stderr()), 30_000);
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(130);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('saga-sim: interrupted');
+    expect(existsSync(storeDir as string)).toBe(false);
+  }, 120_000);
 });
