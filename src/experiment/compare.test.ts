@@ -38,6 +38,12 @@ describe('compare', () => {
     expect(flaggedNames([report(5, 900, 10_000, { drift: 4 }), report(15, 900, 10_000)])).not.toContain('latency p50');
   });
 
+  it('widens the latency band when the runs waited for cores (a busy machine)', () => {
+    const busy = (r: Report) => ({ ...r, process: { ...r.process, threads: { main: { cores: 0.5, waitingCores: 1, runs: 1 } } } }) as Report;
+    expect(flaggedNames([report(5, 900, 10_000), report(15, 900, 10_000)])).toContain('latency p50');
+    expect(flaggedNames([busy(report(5, 900, 10_000)), report(15, 900, 10_000)])).not.toContain('latency p50');
+  });
+
   it('does not flag a share change that the intervals of small runs cover', () => {
     expect(flaggedNames([report(5, 9, 10), report(5, 6, 10)])).not.toContain('confirmed share');
   });

@@ -22,7 +22,7 @@ export interface Figure {
 export const NOISE_RULES: Record<NoiseRule, string> = {
   wilson: 'shares: flagged when the two runs\' 95% Wilson intervals do not overlap',
   percentile:
-    'latency: flagged when the percentile\'s 95% intervals from the two histograms (order statistics) do not overlap, and the change is larger than either run\'s own drift (its first against its last half median, at least 1.5x; squared for p99 and p99.9, whose run-to-run spread is wider)',
+    'latency: flagged when the percentile\'s 95% intervals from the two histograms (order statistics) do not overlap, and the change is larger than either run\'s own drift (its first against its last half median, at least 1.5x), widened by the share of time the runs waited for a core (a busy machine), and squared for p99 and p99.9, whose run-to-run spread is wider',
   count: 'counts per saga: flagged beyond 5% (they are counts, so only retries and duplicates move them)',
   fixed: 'throughput, CPU and memory: no run measures its own spread of these, so flagged beyond 20%',
 };
@@ -52,6 +52,19 @@ export function percentileInterval(h: Histogram, q: number): [number, number] {
   return [at(n * p - half), at(n * p + half)];
 }
 
+/**
+ * How much of the run its threads spent ready but waiting for a core, against the time they ran
+ * (saga-sim's threads and the broker): near 0 on a quiet machine, 1 or more when something else
+ * shared the cores. Latency then measures the machine as much as the settings.
+ */
+function contention(r: Report): number {
+  const threads = Object.values(r.process.threads ?? {});
+  const broker = r.broker.usage;
+  const cores = threads.reduce((n, t) => n + t.cores, 0) + (broker?.cores ?? 0);
+  const waiting = threads.reduce((n, t) => n + t.waitingCores, 0) + (broker?.waitingCores ?? 0);
+  return cores > 0 ? waiting / cores : 0;
+}
+
 /** A run's own drift: its first half's median latency against its last half's, as a ratio of at least 1. */
 function drift(r: Report): number {
   const t = r.latency.trend;
@@ -79,7 +92,8 @@ export function compareReports(reports: readonly Report[]): Figure[] {
       if (kind === 'uncorrected' && label !== 'p50' && label !== 'p99') continue;
       add(`latency ${label}${kind === 'uncorrected' ? ' (uncorrected)' : ''}`, 'ms', 'lower', 'percentile', (r) => r.latency[key][label === 'p99.9' ? 'p999' : label], (i, a, b) => {
         const ci = (j: number) => percentileInterval(hist[j]?.[kind] as Histogram, q);
-        const base = Math.max(1.5, drift(reports[0] as Report), drift(reports[i] as Report));
+        const [a0, b0] = [reports[0] as Report, reports[i] as Report];
+        const base = Math.max(1.5, drift(a0), drift(b0)) * (1 + Math.max(contention(a0), contention(b0)));
         const noise = q >= 99 ? base * base : base;
         return disjoint(ci(0), ci(i)) && a > 0 && b > 0 && Math.max(a / b, b / a) > noise;
       });
