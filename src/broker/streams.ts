@@ -77,10 +77,14 @@ function streamPlan(nc: NatsConnection, plans: readonly ConsumerPlan[], policy: 
 
 /**
  * Creates the streams and consumers afresh: whatever a previous run left is deleted first, so a
- * run starts from an empty stream.
+ * run starts from an empty stream. `warn` is told what was deleted, so it is never silent.
  */
-export async function provisionStreams(nc: NatsConnection, plans: readonly ConsumerPlan[], policy: RedeliveryPolicy): Promise<Provisioned> {
+export async function provisionStreams(nc: NatsConnection, plans: readonly ConsumerPlan[], policy: RedeliveryPolicy, warn: (message: string) => void = () => undefined): Promise<Provisioned> {
   const jsm = await manager(nc);
+  const left = await jsm.streams.info(EVENTS_STREAM).catch(() => undefined);
+  if (left) {
+    warn(`deleted the ${EVENTS_STREAM} stream already on the server (${left.state.messages.toLocaleString('en-US')} messages, left by an earlier run or in use by another); runs on one server share these names until run namespaces exist`);
+  }
   await deleteStreams(jsm);
   const { streams, configs, consumers } = streamPlan(nc, plans, policy);
   try {

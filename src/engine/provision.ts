@@ -27,7 +27,7 @@ export async function provisionRun(nc: NatsConnection, scenario: Scenario, tidy:
   if (scenario.delivery === 'jetstream') {
     const consumes = { order: ORDER_CONSUMES, payment: paymentConsumes(scenario.topology), inventory: INVENTORY_CONSUMES };
     const plans = SERVICE_NAMES.map((service) => ({ service, consumes: consumes[service] }));
-    ({ consumers } = await (fresh ? provisionStreams : ensureStreams)(nc, plans, scenario.jetstream));
+    ({ consumers } = await (fresh ? provisionStreams(nc, plans, scenario.jetstream, warn) : ensureStreams(nc, plans, scenario.jetstream)));
     if (tidy) cleanups.push(() => deleteStreams(nc).catch(() => undefined));
     const forwarding = await forwardExhausted(nc, (error) => warn(error.message));
     cleanups.push(async () => forwarding.unsubscribe());

@@ -77,6 +77,12 @@ describe('against an existing server (--nats-url)', () => {
     await new RunEngine({ scenario: scenario(yaml), natsUrl: server.url }).run();
     expect(await streamNames()).toEqual([]);
     await new RunEngine({ scenario: scenario(yaml), natsUrl: server.url, keep: true }).run();
+    // What a kept run left is deleted by the next one, and said so.
+    const warnings: string[] = [];
+    const next = new RunEngine({ scenario: scenario(yaml), natsUrl: server.url, keep: true });
+    next.subscribe((e) => e.type === 'warning' && warnings.push(e.message));
+    await next.run();
+    expect(warnings).toEqual([expect.stringMatching(new RegExp(`^deleted the ${EVENTS_STREAM} stream already on the server \\([\\d,]+ messages, left by an earlier run`))]);
     expect((await streamNames()).sort()).toEqual([
       'KV_saga-sim-state-inventory',
       'KV_saga-sim-state-order',
