@@ -1,11 +1,5 @@
+import { Replies } from './replies.js';
 import type { ServiceSnapshot } from './service.js';
-
-interface Open {
-  orderIds: string[];
-  resolve: (snapshot: ServiceSnapshot) => void;
-  reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
-}
 
 /**
  * The settle requests a service worker has not answered yet, by id. A crash fault can end a worker
@@ -15,42 +9,24 @@ interface Open {
  * and a batch of CONFIRMED orders was judged against an empty payment ledger.
  */
 export class SettleRequests {
-  private nextId = 1;
-  private readonly open = new Map<number, Open>();
+  private readonly replies = new Replies<ServiceSnapshot, string[]>();
 
   /** Registers a request; its reply rejects with `onTimeout()` unless answered within `timeoutMs`. */
   add(orderIds: string[], timeoutMs: number, onTimeout: () => Error): { id: number; reply: Promise<ServiceSnapshot> } {
-    const id = this.nextId++;
-    const reply = new Promise<ServiceSnapshot>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.open.delete(id);
-        reject(onTimeout());
-      }, timeoutMs);
-      this.open.set(id, { orderIds, resolve, reject, timer });
-    });
-    return { id, reply };
+    return this.replies.add(timeoutMs, onTimeout, orderIds);
   }
 
   /** Resolves request `id`. False for a repeat answer, or one to a request that timed out: ignore it. */
   answer(id: number, snapshot: ServiceSnapshot): boolean {
-    const request = this.open.get(id);
-    if (!request) return false;
-    this.open.delete(id);
-    clearTimeout(request.timer);
-    request.resolve(snapshot);
-    return true;
+    return this.replies.answer(id, { value: snapshot });
   }
 
   /** The requests not answered yet, oldest first: what a restarted worker must be asked again. */
   unanswered(): { id: number; orderIds: string[] }[] {
-    return [...this.open].map(([id, { orderIds }]) => ({ id, orderIds }));
+    return this.replies.unanswered().map(({ id, request }) => ({ id, orderIds: request }));
   }
 
   failAll(error: Error): void {
-    for (const request of this.open.values()) {
-      clearTimeout(request.timer);
-      request.reject(error);
-    }
-    this.open.clear();
+    this.replies.failAll(error);
   }
 }
