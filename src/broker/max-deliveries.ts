@@ -1,10 +1,6 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { headers, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { deadLetterSubject } from '../events/subjects.js';
-import { EVENTS_STREAM, serviceOfConsumer } from './streams.js';
-
-/** The server's advisory when a consumer gives up on a message after max_deliver deliveries. */
-export const MAX_DELIVERIES_ADVISORY = `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${EVENTS_STREAM}.*`;
+import type { RunNames } from './names.js';
 
 /** Header values of a dead letter: why it is there. */
 export const DEAD_LETTER_KIND = { invalid: 'invalid', exhausted: 'max-deliveries' } as const;
@@ -21,22 +17,22 @@ interface Advisory {
  * stream unacknowledged and unreported. An advisory sent while this client is disconnected is
  * missed: the report's service stats still show the redeliveries.
  */
-export async function forwardExhausted(nc: NatsConnection, onError: (error: Error) => void): Promise<Subscription> {
+export async function forwardExhausted(nc: NatsConnection, names: RunNames, onError: (error: Error) => void): Promise<Subscription> {
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);
   const forward = async (advisory: Advisory) => {
-    const stored = await jsm.streams.getMessage(EVENTS_STREAM, { seq: advisory.stream_seq });
+    const stored = await jsm.streams.getMessage(names.eventsStream, { seq: advisory.stream_seq });
     if (!stored) return;
-    const service = serviceOfConsumer(advisory.consumer);
+    const service = names.serviceOfConsumer(advisory.consumer);
     const h = headers();
     h.set('Saga-Sim-Kind', DEAD_LETTER_KIND.exhausted);
     h.set('Saga-Sim-Reason', `not acknowledged after ${advisory.deliveries} deliveries (max_deliver)`);
     h.set('Saga-Sim-Subject', stored.subject);
     h.set('Saga-Sim-Service', service);
     // One dead letter per (consumer, message), however often the advisory is seen.
-    await js.publish(deadLetterSubject(service), stored.data, { headers: h, msgID: `exhausted:${advisory.consumer}:${advisory.stream_seq}` });
+    await js.publish(names.deadLetterSubject(service), stored.data, { headers: h, msgID: `exhausted:${advisory.consumer}:${advisory.stream_seq}` });
   };
-  return nc.subscribe(MAX_DELIVERIES_ADVISORY, {
+  return nc.subscribe(names.maxDeliveriesAdvisory, {
     callback: (_error, msg) => {
       let advisory: Advisory;
       try {

@@ -1,12 +1,12 @@
 import { AckPolicy, DeliverPolicy, jetstreamManager, StorageType, type JetStreamManager } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { BrokerUnavailableError } from '../errors.js';
-import { DEAD_LETTER_PREFIX, EVENT_TYPES, type EventType } from '../events/subjects.js';
-import { atLeast, } from './find-binary.js';
+import type { EventType } from '../events/subjects.js';
+import { atLeast } from './find-binary.js';
+import { namespaceOfStream, type RunNames } from './names.js';
+import { liveOwners, ownerDescription, type Owner } from './owner.js';
 import { serverVersion } from './connection.js';
 
-export const EVENTS_STREAM = 'SAGA_SIM_EVENTS';
-export const DEAD_LETTER_STREAM = 'SAGA_SIM_DEADLETTER';
 /** Window in which a repeated Nats-Msg-Id is dropped by the server. */
 export const DUPLICATE_WINDOW_MS = 120_000;
 /** Unacknowledged deliveries a service may hold; bounds its memory and the redelivery burst after a crash. */
@@ -17,24 +17,6 @@ export interface RedeliveryPolicy {
   maxDeliver: number;
   /** ms; the first is the ack wait. */
   backoff: readonly number[];
-}
-
-/** The KV bucket holding a service's records (orders, payments, reservations). */
-export function stateBucket(service: string): string {
-  return `saga-sim-state-${service}`;
-}
-
-/**
- * A service's durable consumer: one per service where the server filters on several subjects (2.10+),
- * else one per subject it handles (`saga-sim-payment--order_created_v1`).
- */
-export function durableName(service: string, subject?: string): string {
-  return subject ? `saga-sim-${service}--${subject.replaceAll('.', '_')}` : `saga-sim-${service}`;
-}
-
-/** The service a durable consumer (named by durableName) belongs to. */
-export function serviceOfConsumer(consumer: string): string {
-  return consumer.replace(/^saga-sim-/, '').replace(/--.*$/, '');
 }
 
 export interface ConsumerPlan {
@@ -48,17 +30,18 @@ export interface Provisioned {
 }
 
 /** The events and dead-letter streams, and each service's durable consumers, as saga-sim creates them. */
-function streamPlan(nc: NatsConnection, plans: readonly ConsumerPlan[], policy: RedeliveryPolicy) {
+function streamPlan(nc: NatsConnection, names: RunNames, plans: readonly ConsumerPlan[], policy: RedeliveryPolicy, owner: Owner) {
   const multiFilter = atLeast(serverVersion(nc), 2, 10);
+  const description = ownerDescription(owner);
   const streams = [
-    { name: EVENTS_STREAM, subjects: [...EVENT_TYPES], storage: StorageType.File, duplicate_window: nanos(DUPLICATE_WINDOW_MS) },
-    { name: DEAD_LETTER_STREAM, subjects: [`${DEAD_LETTER_PREFIX}.>`], storage: StorageType.File },
+    { name: names.eventsStream, subjects: names.eventSubjects, storage: StorageType.File, duplicate_window: nanos(DUPLICATE_WINDOW_MS), description },
+    { name: names.deadLetterStream, subjects: [`${names.deadLetterRoot}.>`], storage: StorageType.File, description },
   ];
   const consumers: Record<string, string[]> = {};
   const configs = plans.flatMap((plan) => {
     const filters = multiFilter
-      ? [{ durable_name: durableName(plan.service), filter_subjects: [...plan.consumes] }]
-      : plan.consumes.map((subject) => ({ durable_name: durableName(plan.service, subject), filter_subject: subject }));
+      ? [{ durable_name: names.durable(plan.service), filter_subjects: plan.consumes.map((type) => names.subject(type)) }]
+      : plan.consumes.map((type) => ({ durable_name: names.durable(plan.service, type), filter_subject: names.subject(type) }));
     consumers[plan.service] = filters.map((f) => f.durable_name);
     return filters.map((filter) => ({
       ...filter,
@@ -76,22 +59,21 @@ function streamPlan(nc: NatsConnection, plans: readonly ConsumerPlan[], policy: 
 }
 
 /**
- * Creates the streams and consumers afresh: whatever a previous run left is deleted first, so a
- * run starts from an empty stream. `warn` is told what was deleted, so it is never silent.
+ * Creates the namespace's streams and consumers afresh: what an earlier owner of the same namespace
+ * left is deleted first (`warn` is told, so it is never silent). Streams of other namespaces are
+ * never touched; one that already takes the saga subjects is named in the error.
  */
-export async function provisionStreams(nc: NatsConnection, plans: readonly ConsumerPlan[], policy: RedeliveryPolicy, warn: (message: string) => void = () => undefined): Promise<Provisioned> {
+export async function provisionStreams(nc: NatsConnection, names: RunNames, plans: readonly ConsumerPlan[], policy: RedeliveryPolicy, owner: Owner, warn: (message: string) => void = () => undefined): Promise<Provisioned> {
   const jsm = await manager(nc);
-  const left = await jsm.streams.info(EVENTS_STREAM).catch(() => undefined);
-  if (left) {
-    warn(`deleted the ${EVENTS_STREAM} stream already on the server (${left.state.messages.toLocaleString('en-US')} messages, left by an earlier run or in use by another); runs on one server share these names until run namespaces exist`);
-  }
-  await deleteStreams(jsm);
-  const { streams, configs, consumers } = streamPlan(nc, plans, policy);
+  const left = await jsm.streams.info(names.eventsStream).catch(() => undefined);
+  if (left) warn(`deleted the ${names.eventsStream} stream already on the server (${left.state.messages.toLocaleString('en-US')} messages, left by ${left.config.description ?? 'an earlier run'})`);
+  await deleteStreams(jsm, names);
+  const { streams, configs, consumers } = streamPlan(nc, names, plans, policy, owner);
   try {
     for (const stream of streams) await jsm.streams.add(stream);
-    for (const config of configs) await jsm.consumers.add(EVENTS_STREAM, config);
+    for (const config of configs) await jsm.consumers.add(names.eventsStream, config);
   } catch (cause) {
-    throw new BrokerUnavailableError(`cannot provision JetStream streams: ${(cause as Error).message}`, { cause });
+    throw await provisionError(nc, jsm, names, cause as Error);
   }
   return { consumers };
 }
@@ -100,31 +82,49 @@ export async function provisionStreams(nc: NatsConnection, plans: readonly Consu
  * Creates what is missing and keeps what is there: for services that run as processes of their
  * own (`saga-sim service`), each of which may start first, and for runs that drive them.
  */
-export async function ensureStreams(nc: NatsConnection, plans: readonly ConsumerPlan[], policy: RedeliveryPolicy): Promise<Provisioned> {
+export async function ensureStreams(nc: NatsConnection, names: RunNames, plans: readonly ConsumerPlan[], policy: RedeliveryPolicy, owner: Owner): Promise<Provisioned> {
   const jsm = await manager(nc);
-  const { streams, configs, consumers } = streamPlan(nc, plans, policy);
+  const { streams, configs, consumers } = streamPlan(nc, names, plans, policy, owner);
   const missing = (error: unknown) => /not found/i.test((error as Error).message);
   try {
     for (const stream of streams) await jsm.streams.info(stream.name).catch((e) => (missing(e) ? jsm.streams.add(stream) : Promise.reject(e)));
-    for (const config of configs) await jsm.consumers.info(EVENTS_STREAM, config.durable_name).catch((e) => (missing(e) ? jsm.consumers.add(EVENTS_STREAM, config) : Promise.reject(e)));
+    for (const config of configs) await jsm.consumers.info(names.eventsStream, config.durable_name).catch((e) => (missing(e) ? jsm.consumers.add(names.eventsStream, config) : Promise.reject(e)));
   } catch (cause) {
-    throw new BrokerUnavailableError(`cannot provision JetStream streams: ${(cause as Error).message}`, { cause });
+    throw await provisionError(nc, jsm, names, cause as Error);
   }
   return { consumers };
 }
 
-export async function deleteStreams(jsmOrNc: JetStreamManager | NatsConnection): Promise<void> {
+/** A subject belongs to one stream: when another took the saga subjects, say which, whose, and the way out. */
+async function provisionError(nc: NatsConnection, jsm: JetStreamManager, names: RunNames, cause: Error): Promise<BrokerUnavailableError> {
+  if (!/overlap/i.test(cause.message)) return new BrokerUnavailableError(`cannot provision JetStream streams: ${cause.message}`, { cause });
+  const holder = await jsm.streams.find(names.eventSubjects[0] as string).catch(() => undefined);
+  const info = holder ? await jsm.streams.info(holder).catch(() => undefined) : undefined;
+  const namespace = holder === undefined ? undefined : namespaceOfStream(holder);
+  const live = namespace !== undefined && (await liveOwners(nc)).some((o) => o.namespace === namespace);
+  const state = namespace === undefined ? 'not saga-sim\'s' : live ? 'still running' : 'no longer answering';
+  const whose = ` (${info?.config.description ? `${info.config.description}, ` : ''}${state})`;
+  return new BrokerUnavailableError(
+    `the saga subjects ${names.subject('order.created.v1')}… are already stored by stream ${holder ?? '(unknown)'}${whose}; give this run its own subjects with --subject-prefix <name>, or remove leftovers with saga-sim clean --nats-url <url>`,
+    { cause },
+  );
+}
+
+export async function deleteStreams(jsmOrNc: JetStreamManager | NatsConnection, names: RunNames): Promise<void> {
   const jsm = 'streams' in jsmOrNc ? jsmOrNc : await manager(jsmOrNc);
-  for (const name of [EVENTS_STREAM, DEAD_LETTER_STREAM]) {
-    try {
-      await jsm.streams.delete(name);
-    } catch (cause) {
-      if (!/not found/i.test((cause as Error).message)) throw cause;
-    }
+  for (const name of [names.eventsStream, names.deadLetterStream]) await deleteStream(jsm, name);
+}
+
+/** Deletes one stream; one already gone is fine. */
+export async function deleteStream(jsm: JetStreamManager, name: string): Promise<void> {
+  try {
+    await jsm.streams.delete(name);
+  } catch (cause) {
+    if (!/not found/i.test((cause as Error).message)) throw cause;
   }
 }
 
-async function manager(nc: NatsConnection): Promise<JetStreamManager> {
+export async function manager(nc: NatsConnection): Promise<JetStreamManager> {
   try {
     return await jetstreamManager(nc);
   } catch (cause) {

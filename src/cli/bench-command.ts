@@ -16,10 +16,11 @@ import { parseThreshold, type Threshold } from '../verify/thresholds.js';
 import { EXIT } from './exit-codes.js';
 import { Interrupts } from './interrupts.js';
 import { duration, positiveInt, positiveNumber } from './options.js';
+import { namespaceOf, namespaceOptions, type NamespaceFlags } from './namespace-flags.js';
 import { natsUrlOption, scenarioOverrides, servicesOption, stackOptions, type ScenarioFlags } from './scenario-flags.js';
 import { paintFor, simulatedPayment, stderrLine, watchRun } from './watch-run.js';
 
-interface BenchFlags extends ScenarioFlags {
+interface BenchFlags extends ScenarioFlags, NamespaceFlags {
   duration: string;
   warmup: string;
   findMax?: boolean;
@@ -48,6 +49,7 @@ export function benchCommand(): Command {
     .option('--slo <expr>', 'with --find-max, e.g. "p99<20ms" (any threshold expression)');
   for (const option of stackOptions()) command.addOption(option);
   command.addOption(servicesOption());
+  for (const option of namespaceOptions('a fresh run id per run; with --services external, the services\' (none)')) command.addOption(option);
   return command
     .addOption(natsUrlOption())
     .option('--baseline', 'also measure the raw broker on the same server (core pub→sub, JetStream publish) and report the ratio', false)
@@ -100,7 +102,7 @@ async function benchAction(file: string, flags: BenchFlags, interrupts: Interrup
     let server: EmbeddedServer | undefined;
     const natsUrl = flags.natsUrl ?? (flags.baseline ? (server = await startEmbeddedServer()).url : undefined);
     try {
-      const engine = new RunEngine({ scenario: scenarioAt(rate), natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap, services: flags.services, signal: interrupts.signal });
+      const engine = new RunEngine({ scenario: scenarioAt(rate), natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap, services: flags.services, namespace: namespaceOf(flags), signal: interrupts.signal });
       const report = await watchRun(engine, interrupts, flags);
       process.stdout.write(`${renderBench(report, rate)}\n`);
       const baseline = flags.baseline && natsUrl ? await baselineFor(natsUrl, report, flags.quiet) : undefined;
@@ -118,7 +120,7 @@ async function benchAction(file: string, flags: BenchFlags, interrupts: Interrup
   return withNatsServer(flags.natsUrl, async (natsUrl, server) => {
     const measure = async (stepRate: number) => {
       if (!flags.quiet) process.stderr.write(`trying ${stepRate}/s for ${flags.duration}…\n`);
-      const engine = new RunEngine({ scenario: scenarioAt(stepRate), natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap, services: flags.services, signal: interrupts.signal });
+      const engine = new RunEngine({ scenario: scenarioAt(stepRate), natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap, services: flags.services, namespace: namespaceOf(flags), signal: interrupts.signal });
       interrupts.watch(engine);
       if (!flags.quiet) engine.subscribe(plainProgress((line) => stderrLine(`  ${line}`)));
       const report = await engine.run();

@@ -3,7 +3,9 @@ import chalk from 'chalk';
 import { Command, Option } from 'commander';
 import { connectBroker } from '../broker/connection.js';
 import { decodeEvent } from '../events/codec.js';
+import { RunNames } from '../broker/names.js';
 import { EVENT_TYPES } from '../events/subjects.js';
+import { subjectPrefixOption } from './namespace-flags.js';
 import { eventJson, eventLine, type EventKind } from '../report/event-lines.js';
 import { EXIT } from './exit-codes.js';
 import { Interrupts } from './interrupts.js';
@@ -11,6 +13,7 @@ import { paintFor } from './watch-run.js';
 
 interface EventsFlags {
   natsUrl: string;
+  subjectPrefix?: string;
   order?: string;
   json?: boolean;
   color?: boolean;
@@ -28,6 +31,7 @@ export function eventsCommand(): Command {
     .description('Live tail of saga events, like nats sub ">" but readable: time, order, event and its key fields, coloured by kind.')
     .argument('[subject-pattern]', 'NATS subject pattern, e.g. "payment.>" (default: the ten saga subjects)')
     .addOption(watchedServerOption())
+    .addOption(subjectPrefixOption())
     .option('--order <id>', 'only this order\'s events')
     .option('--json', 'one JSON line per event', false)
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
@@ -55,21 +59,23 @@ async function eventsAction(pattern: string | undefined, flags: EventsFlags): Pr
   const nc = await connectBroker(flags.natsUrl, 'saga-sim-events');
   const interrupts = new Interrupts();
   const write = (line: string): void => void process.stdout.write(`${line}\n`);
+  const names = new RunNames({ id: '', subjectPrefix: flags.subjectPrefix ?? '' });
   const show = (subject: string, data: Uint8Array): void => {
     const at = new Date();
-    if (!EVENT_SET.has(subject)) {
+    const type = names.typeOf(subject);
+    if (!EVENT_SET.has(type) || names.subject(type as (typeof EVENT_TYPES)[number]) !== subject) {
       if (flags.order) return;
       return write(flags.json ? JSON.stringify({ at: at.toISOString(), subject, bytes: data.byteLength }) : chalk.dim(`${at.toISOString().slice(11, 23)}  ${subject}  (${data.byteLength} bytes)`));
     }
     try {
-      const event = decodeEvent(data, subject);
+      const event = decodeEvent(data, type);
       if (flags.order && event.orderId !== flags.order) return;
       write(flags.json ? eventJson(event, at, subject) : eventLine(event, at, paint));
     } catch (error) {
       if (!flags.order) write(flags.json ? JSON.stringify({ at: at.toISOString(), subject, invalid: (error as Error).message }) : chalk.red(`${at.toISOString().slice(11, 23)}  ${subject}  invalid: ${(error as Error).message}`));
     }
   };
-  const subjects = pattern ? [pattern] : [...EVENT_TYPES];
+  const subjects = pattern ? [pattern] : names.eventSubjects;
   const subs = subjects.map((subject) => nc.subscribe(subject, { callback: (_e, msg) => void show(msg.subject, msg.data) }));
   await nc.flush();
   process.stderr.write(`watching ${pattern ?? 'the saga subjects'} on ${redactUrl(flags.natsUrl as string)}${flags.order ? ` for order ${flags.order}` : ''} (Ctrl-C stops)\n`);

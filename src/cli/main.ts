@@ -5,6 +5,7 @@ import { parseEnv } from 'node:util';
 import { SagaSimError, UsageError } from '../errors.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { benchCommand } from './bench-command.js';
+import { cleanCommand } from './clean-command.js';
 import { compareCommand } from './compare-command.js';
 import { withConnection } from './connection-flags.js';
 import { completionCommand } from './completion-command.js';
@@ -28,7 +29,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', `\nExamples:\n  $ saga-sim run scenarios/mixed-90.yaml\n  $ saga-sim bench scenarios/happy-path.yaml --rate 1000 --duration 30s\n  $ saga-sim sweep scenarios/mixed-90.yaml --param payment.successRate --from 0 --to 1 --step 0.1\n  $ saga-sim up                      # the design's system: HTTP API on 3004, metrics\n  $ saga-sim validate scenarios/*.yaml\n  $ saga-sim init my-scenario.yaml\n  $ saga-sim run --help\n${EXIT_CODES_HELP}`);
   // Every command that talks to NATS takes the same credentials and TLS options.
-  const connected = [runCommand(), benchCommand(), sweepCommand(), upCommand(), serviceCommand(), eventsCommand(), traceCommand()].map(withConnection);
+  const connected = [runCommand(), benchCommand(), sweepCommand(), upCommand(), serviceCommand(), eventsCommand(), traceCommand(), cleanCommand()].map(withConnection);
   for (const command of [...connected, compareCommand(), validateCommand(), initCommand(), completionCommand(() => program)]) program.addCommand(command.exitOverride());
   return program;
 }

@@ -13,10 +13,11 @@ import { loadScenarioFile } from '../scenario/load.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { Interrupts } from './interrupts.js';
 import { duration, integer, positiveInt, positiveNumber } from './options.js';
+import { namespaceOf, namespaceOptions, type NamespaceFlags } from './namespace-flags.js';
 import { natsUrlOption, scenarioOverrides, servicesOption, stackOptions, successRateOption, type ScenarioFlags } from './scenario-flags.js';
 import { paintFor, simulatedPayment, stderrLine, watchRun } from './watch-run.js';
 
-export interface RunFlags extends ScenarioFlags {
+export interface RunFlags extends ScenarioFlags, NamespaceFlags {
   natsUrl?: string;
   keep?: boolean;
   report?: string;
@@ -54,6 +55,7 @@ export function runCommand(): Command {
     .addOption(successRateOption('override payment.successRate (0..1)'));
   for (const option of stackOptions()) command.addOption(option);
   command.addOption(servicesOption());
+  for (const option of namespaceOptions('a fresh run id; with --services external, the services\' (none)')) command.addOption(option);
   return command
     .option('-q, --quiet', 'print only the final summary', false)
     .option('--no-tui', 'plain progress lines instead of the live dashboard (the default when not on a terminal)')
@@ -113,6 +115,7 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
     thresholds,
     heap: flags.heap,
     services: flags.services,
+    namespace: namespaceOf(flags),
     signal: interrupts.signal,
   });
   const report = await interrupts.around(() => watchRun(engine, interrupts, flags));

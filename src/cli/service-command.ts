@@ -14,12 +14,15 @@ import { startServiceHost } from '../services/host/service-host.js';
 import { serveControl } from '../services/remote/responder.js';
 import { SERVICE_NAMES, type ServiceName } from '../services/service.js';
 import { EXIT } from './exit-codes.js';
+import { designNamespaceOf, namespaceOptions, type NamespaceFlags } from './namespace-flags.js';
+import { RunNames } from '../broker/names.js';
+import { currentOwner } from '../broker/owner.js';
 import { Interrupts } from './interrupts.js';
 import { logOptions } from './options.js';
 import { natsUrlOption, scenarioOverrides, stackOptions, successRateOption, type ScenarioFlags } from './scenario-flags.js';
 import { simulatedPayment, stderrLine } from './watch-run.js';
 
-interface ServiceFlags extends ScenarioFlags {
+interface ServiceFlags extends ScenarioFlags, NamespaceFlags {
   natsUrl?: string;
   logLevel: LogLevel;
   logFormat: LogFormat;
@@ -32,7 +35,7 @@ export function serviceCommand(): Command {
     .argument('[scenario]', 'scenario YAML file for the catalogue, stock and payment rate (default: as saga-sim up); give every service the same one')
     .addOption(natsUrlOption())
     .addOption(successRateOption());
-  for (const option of [...stackOptions(), ...logOptions()]) command.addOption(option);
+  for (const option of [...stackOptions(), ...namespaceOptions('none, the design\'s names; give the run the same'), ...logOptions()]) command.addOption(option);
   return command
     .addHelpText(
       'after',
@@ -65,16 +68,19 @@ async function serviceAction(name: string, file: string | undefined, flags: Serv
     try {
       const nc = await connectBroker(flags.natsUrl as string, `saga-sim-${service}-control`);
       cleanups.add(() => nc.close());
-      const { consumers } = await provisionRun(nc, scenario, false, (message) => stderrLine(`warning: ${message}`), false);
+      const names = new RunNames(designNamespaceOf(flags));
+      const warn = (message: string) => stderrLine(`warning: ${message}`);
+      const { consumers, cleanups: liveness } = await provisionRun(nc, scenario, { names, owner: currentOwner(`service ${service}`, names), tidy: false, fresh: false, shared: true, warn });
+      for (const undo of liveness) cleanups.add(undo);
       const catalogue = buildCatalogue(scenario);
-      const setup = { scenario, natsUrl: flags.natsUrl as string, consumers, stock: stockOf(catalogue), overrides: createOrderSource(scenario, catalogue).overrides, simulatedPayment: simulatedPayment(), heap: flags.heap ?? 'fast', log: { level: flags.logLevel, format: flags.logFormat } };
+      const setup = { scenario, natsUrl: flags.natsUrl as string, names, consumers, stock: stockOf(catalogue), overrides: createOrderSource(scenario, catalogue).overrides, simulatedPayment: simulatedPayment(), heap: flags.heap ?? 'fast', log: { level: flags.logLevel, format: flags.logFormat } };
       const host = await startServiceHost(workerConfig(service, setup), (message) => {
         failure ??= message;
         interrupts.stop();
       });
       cleanups.add(() => host.stop());
       const id = `${process.pid}-${randomBytes(3).toString('hex')}`;
-      const control = serveControl(nc, host, id);
+      const control = serveControl(nc, names, host, id);
       cleanups.add(async () => control.close());
       await nc.flush();
       stderrLine(`${service} service ${id} ready on ${redactUrl(flags.natsUrl as string)} (${scenario.delivery}, state ${scenario.state}); Ctrl-C stops it`);

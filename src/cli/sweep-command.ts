@@ -10,6 +10,7 @@ import { parseScenario, readScenarioText } from '../scenario/load.js';
 import { EXIT } from './exit-codes.js';
 import { positiveInt, positiveNumber } from './options.js';
 import { Interrupts } from './interrupts.js';
+import { namespaceOf, namespaceOption, subjectPrefixOption } from './namespace-flags.js';
 import { natsUrlOption, scenarioOverrides } from './scenario-flags.js';
 import { paintFor, simulatedPayment, stderrLine, wantsTui } from './watch-run.js';
 
@@ -22,6 +23,8 @@ interface SweepFlags {
   orders?: number;
   rate?: number;
   natsUrl?: string;
+  namespace?: string;
+  subjectPrefix?: string;
   csv?: string;
   json?: string;
   html?: string;
@@ -57,6 +60,8 @@ export function sweepCommand(): Command {
     .option('--orders <n>', 'override orders.count at every point', positiveInt)
     .option('--rate <n>', 'override orders.rate at every point', positiveNumber)
     .addOption(natsUrlOption())
+    .addOption(namespaceOption('a fresh run id per point'))
+    .addOption(subjectPrefixOption())
     .option('--csv <file>', 'write one CSV row per point')
     .option('--json <file>', 'write one JSON object per point')
     .option('--html <file>', 'write one self-contained HTML page: the confirmed share with its 95% interval against the expected share')
@@ -112,6 +117,7 @@ async function sweepAction(file: string, flags: SweepFlags): Promise<number> {
       overrides,
       spec,
       natsUrl: flags.natsUrl,
+      namespace: namespaceOf(flags),
       simulatedPayment: simulatedPayment(),
       signal: interrupts.signal,
       control: interrupts,

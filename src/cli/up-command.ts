@@ -10,12 +10,13 @@ import type { Scenario } from '../scenario/schema.js';
 import type { LogFormat, LogLevel } from '../services/host/log.js';
 import { loadServedScenario } from '../scenario/up-defaults.js';
 import { EXIT } from './exit-codes.js';
+import { designNamespaceOf, namespaceOptions, type NamespaceFlags } from './namespace-flags.js';
 import { Interrupts } from './interrupts.js';
 import { logOptions } from './options.js';
 import { natsUrlOption, scenarioOverrides, stackOptions, successRateOption, type ScenarioFlags } from './scenario-flags.js';
 import { simulatedPayment, stderrLine } from './watch-run.js';
 
-interface UpFlags extends ScenarioFlags {
+interface UpFlags extends ScenarioFlags, NamespaceFlags {
   natsUrl?: string;
   keep?: boolean;
   host: string;
@@ -42,7 +43,7 @@ export function upCommand(): Command {
     .addOption(new Option('--metrics-port <n>', 'payment and inventory metrics').argParser(port).default(3006))
     .option('--env-file <file>', 'read environment variables (NATS_URL, PAYMENT_SUCCESS_RATE, USE_SIMULATED_PAYMENT, …) from this file first')
     .addOption(successRateOption());
-  for (const option of [...stackOptions(), ...logOptions()]) command.addOption(option);
+  for (const option of [...stackOptions(), ...namespaceOptions('none, the design\'s names'), ...logOptions()]) command.addOption(option);
   return command
     .addHelpText(
       'after',
@@ -91,6 +92,7 @@ async function upAction(file: string | undefined, flags: UpFlags): Promise<numbe
       served = await serveStack({
         scenario,
         natsUrl: flags.natsUrl,
+        namespace: designNamespaceOf(flags),
         keep: flags.keep,
         simulatedPayment: simulatedPayment(),
         heap: flags.heap,

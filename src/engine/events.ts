@@ -48,6 +48,10 @@ export interface BrokerInfo {
   storeDir?: string;
   embedded: boolean;
   version: string;
+  /** The run's names on the server: its streams are SAGA_SIM_EVENTS_<namespace> ('' the design's). */
+  namespace: string;
+  /** Put before every event subject ('' the design's subjects). */
+  subjectPrefix: string;
 }
 
 /** What a run is about, known before the first order. */

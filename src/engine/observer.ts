@@ -2,9 +2,9 @@ import { DeliverPolicy, jetstream, type ConsumerMessages } from '@nats-io/jetstr
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { DEAD_LETTER_KIND } from '../broker/max-deliveries.js';
 import { PULL_EXPIRES_MS, PULL_HEARTBEAT_MS } from '../broker/pulls.js';
-import { DEAD_LETTER_STREAM, EVENTS_STREAM } from '../broker/streams.js';
+import { DESIGN_NAMES, type RunNames } from '../broker/names.js';
 import { decodeEvent } from '../events/codec.js';
-import { DEAD_LETTER_PREFIX, EVENT_TYPES, isTerminalType, type EventType } from '../events/subjects.js';
+import { isTerminalType, type EventType } from '../events/subjects.js';
 import { TraceBook } from '../verify/trace.js';
 import { now } from './clock.js';
 
@@ -30,6 +30,7 @@ export class StreamObserver {
   foreign = 0;
   private readonly iterators: ConsumerMessages[] = [];
   private readonly subscriptions: Subscription[] = [];
+  private names: RunNames = DESIGN_NAMES;
 
   /**
    * `watch`: orders whose full event sequence is kept (scripted orders with expectations).
@@ -44,12 +45,13 @@ export class StreamObserver {
   }
 
   /** Core delivery has no stream to read: the observer subscribes like any other client, at most once. */
-  async startCore(nc: NatsConnection): Promise<void> {
-    for (const subject of EVENT_TYPES) {
+  async startCore(nc: NatsConnection, names: RunNames): Promise<void> {
+    this.names = names;
+    for (const subject of names.eventSubjects) {
       this.subscriptions.push(nc.subscribe(subject, { callback: (_error, msg) => this.receive(msg.data, msg.subject) }));
     }
     this.subscriptions.push(
-      nc.subscribe(`${DEAD_LETTER_PREFIX}.>`, {
+      nc.subscribe(`${names.deadLetterRoot}.>`, {
         callback: () => {
           this.deadLetters++;
         },
@@ -59,7 +61,8 @@ export class StreamObserver {
   }
 
   /** `fromNow`: only events published from here on (a stream that services running elsewhere already use). */
-  async start(nc: NatsConnection, fromNow = false): Promise<void> {
+  async start(nc: NatsConnection, names: RunNames, fromNow = false): Promise<void> {
+    this.names = names;
     const js = jetstream(nc);
     // Pulls as the services' (broker/pulls.ts): a lost pull or a broker restart is noticed within
     // about 2 s, and the ordered consumer recreated.
@@ -67,8 +70,8 @@ export class StreamObserver {
     // no promise per message.
     const pulls = { expires: PULL_EXPIRES_MS, idle_heartbeat: PULL_HEARTBEAT_MS };
     const from = fromNow ? { deliver_policy: DeliverPolicy.New } : {};
-    const events = await (await js.consumers.get(EVENTS_STREAM, from)).consume({ ...pulls, callback: (m) => this.receive(m.data, m.subject) });
-    const dead = await (await js.consumers.get(DEAD_LETTER_STREAM, from)).consume(pulls);
+    const events = await (await js.consumers.get(names.eventsStream, from)).consume({ ...pulls, callback: (m) => this.receive(m.data, m.subject) });
+    const dead = await (await js.consumers.get(names.deadLetterStream, from)).consume(pulls);
     this.iterators.push(events, dead);
     void (async () => {
       for await (const m of dead) {
@@ -81,7 +84,7 @@ export class StreamObserver {
   private receive(data: Uint8Array, subject: string): void {
     let event;
     try {
-      event = decodeEvent(data, subject);
+      event = decodeEvent(data, this.names.typeOf(subject));
     } catch {
       this.invalid++;
       return;

@@ -1,4 +1,5 @@
 import type { EmbeddedServer } from '../broker/embedded-server.js';
+import type { Namespace } from '../broker/names.js';
 import type { MonitoredServer } from '../broker/server-usage.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { HeapProfile } from '../services/heap.js';
@@ -37,6 +38,11 @@ export interface RunOptions {
    * none are started; the run drives `saga-sim service` processes it finds on the --nats-url server.
    */
   services?: 'workers' | 'external';
+  /**
+   * Names on the server (broker/names.ts). Default: a fresh run id and the design's subjects; with
+   * external services, the design's namespace (theirs by default).
+   */
+  namespace?: Partial<Namespace>;
   /** Aborting stops everything at once; the run then rejects with InterruptedError. */
   signal?: AbortSignal;
 }

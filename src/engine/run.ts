@@ -1,4 +1,6 @@
 import { connectionStateOf } from '../broker/connection.js';
+import { newRunId, RunNames } from '../broker/names.js';
+import { currentOwner } from '../broker/owner.js';
 import { brokerUsage, sampleBroker, type BrokerSample, type MonitoredServer } from '../broker/server-usage.js';
 import { InterruptedError, UsageError, type ServiceCrashedError } from '../errors.js';
 import { buildCatalogue, stockOf } from '../load/catalogue.js';
@@ -68,9 +70,13 @@ export class RunEngine {
   private readonly abort = new AbortController();
   /** Throughput and in-flight over time, for the report. */
   private readonly timeline = new TimelineRecorder();
+  /** The run's own names on the server; services run elsewhere are in theirs (the design's by default). */
+  readonly names: RunNames;
 
   constructor(private readonly options: RunOptions) {
     this.listeners.add(this.timeline.listener);
+    const ns = options.namespace;
+    this.names = new RunNames({ id: ns?.id ?? (this.external ? '' : newRunId()), subjectPrefix: ns?.subjectPrefix ?? '' });
   }
 
   /** The options' defaults, in one place: the workers, the settlement and the report must agree. */
@@ -165,7 +171,7 @@ export class RunEngine {
       throw new UsageError('crash faults need services this run starts; with --services external, kill the processes yourself');
     }
     // In fault scenarios, fsync every write (2.10+) so a kill -9 loses nothing acknowledged.
-    const broker = await startBroker({ natsUrl, server, syncAlways: scenario.faults.length > 0 }, cleanups);
+    const broker = await startBroker({ natsUrl, server, syncAlways: scenario.faults.length > 0, names: this.names }, cleanups);
     this.emit({ type: 'broker', broker: broker.info });
     void (async () => {
       for await (const s of broker.nc.status()) this.connection = connectionStateOf(s.type) ?? this.connection;
@@ -181,7 +187,9 @@ export class RunEngine {
     const source = createOrderSource(scenario, catalogue);
     const plan = loadPlan(scenario, source.scriptedIds.length);
     const tidy = this.options.natsUrl !== undefined && !this.options.keep && !this.external;
-    const consumers = await provisionStack(broker, scenario, tidy, (message) => this.emit({ type: 'warning', message }), cleanups, !this.external);
+    const warn = (message: string) => this.emit({ type: 'warning', message });
+    const owner = currentOwner(this.external ? 'run --services external' : 'run', this.names);
+    const consumers = await provisionStack(broker, scenario, { names: this.names, owner, tidy, fresh: !this.external, warn }, cleanups);
     this.emit({
       type: 'start',
       info: { scenario: scenario.name, seed: scenario.seed, topology: scenario.topology, delivery: scenario.delivery, planned: plan.planned, rate: scenario.orders.rate },
@@ -191,7 +199,7 @@ export class RunEngine {
 
   private async startObserving(broker: Broker, work: Work, cleanups: Cleanups): Promise<SagaWatch> {
     const watch = new SagaWatch(this.options.scenario, new Set(work.source.scriptedIds), (at) => this.load?.finished?.(at));
-    await watch.start(broker.nc, this.external);
+    await watch.start(broker.nc, this.names, this.external);
     cleanups.add(() => watch.stop());
     return watch;
   }
@@ -201,9 +209,9 @@ export class RunEngine {
     this.enter('starting-services');
     const restoreHeap = applyHeapProfile(this.heap);
     cleanups.add(async () => restoreHeap());
-    const setup = { scenario, natsUrl: broker.url, consumers: work.consumers, stock: work.stock, overrides: work.source.overrides, simulatedPayment: this.options.simulatedPayment ?? true, heap: this.heap };
+    const setup = { scenario, natsUrl: broker.url, names: this.names, consumers: work.consumers, stock: work.stock, overrides: work.source.overrides, simulatedPayment: this.options.simulatedPayment ?? true, heap: this.heap };
     const services = this.external
-      ? findServices(broker.nc, this.crashed, (message) => this.emit({ type: 'warning', message }), cleanups)
+      ? findServices(broker.nc, this.names, this.crashed, (message) => this.emit({ type: 'warning', message }), cleanups)
       : startServices((name) => workerConfig(name, setup), this.crashed, () => watch.observer.book.settledIds(), cleanups);
     watch.settlement = new Settlement({
       book: watch.observer.book,

@@ -1,4 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { RunNames } from '../broker/names.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { PlaceOrder } from '../services/order/logic.js';
 import { failedSagaSettled } from '../verify/settled.js';
@@ -52,8 +53,8 @@ export class SagaWatch {
   }
 
   /** `fromNow`: the stream is shared with services running elsewhere, and only this run's events count. */
-  start(nc: NatsConnection, fromNow = false): Promise<void> {
-    return this.scenario.delivery === 'core' ? this.observer.startCore(nc) : this.observer.start(nc, fromNow);
+  start(nc: NatsConnection, names: RunNames, fromNow = false): Promise<void> {
+    return this.scenario.delivery === 'core' ? this.observer.startCore(nc, names) : this.observer.start(nc, names, fromNow);
   }
 
   stop(): Promise<void> {

@@ -1,5 +1,7 @@
 import type { OrderView } from '../api/order-view.js';
 import { connectionStateOf } from '../broker/connection.js';
+import { DESIGN_NAMESPACE, RunNames, type Namespace } from '../broker/names.js';
+import { currentOwner } from '../broker/owner.js';
 import type { ServiceCrashedError } from '../errors.js';
 import { buildCatalogue, stockOf } from '../load/catalogue.js';
 import { createOrderSource } from '../load/order-source.js';
@@ -22,6 +24,8 @@ export interface ServeOptions {
   scenario: Scenario;
   /** Use this server instead of spawning one. */
   natsUrl?: string;
+  /** Names on the server; default the design's. */
+  namespace?: Namespace;
   /** Leave the streams and buckets on the --nats-url server at the end. */
   keep?: boolean;
   simulatedPayment: boolean;
@@ -57,12 +61,14 @@ export async function serveStack(o: ServeOptions): Promise<Served> {
   const cleanups = new Cleanups();
   try {
     const { scenario } = o;
-    const broker = await startBroker({ natsUrl: o.natsUrl, name: 'saga-sim-up', preferPorts: { client: 4222, monitor: 8222 } }, cleanups);
+    const names = new RunNames(o.namespace ?? DESIGN_NAMESPACE);
+    const broker = await startBroker({ natsUrl: o.natsUrl, name: 'saga-sim-up', preferPorts: { client: 4222, monitor: 8222 }, names }, cleanups);
     let connection: ConnectionState = 'connected';
     void (async () => {
       for await (const s of broker.nc.status()) connection = connectionStateOf(s.type) ?? connection;
     })();
-    const consumers = await provisionStack(broker, scenario, o.natsUrl !== undefined && !o.keep, o.warn, cleanups);
+    const owner = currentOwner('up', names);
+    const consumers = await provisionStack(broker, scenario, { names, owner, tidy: o.natsUrl !== undefined && !o.keep, fresh: true, warn: o.warn }, cleanups);
     // Made once the services exist; events before then have no saga to settle.
     const late: { settlement?: Settlement } = {};
     const observer = new StreamObserver((seen, terminal) => {
@@ -70,7 +76,7 @@ export async function serveStack(o: ServeOptions): Promise<Served> {
       const entry = o.view.event(seen, Date.now());
       o.metrics.event(seen.type, terminal && entry ? (Date.now() - entry.placedAt) / 1000 : undefined);
     });
-    await (scenario.delivery === 'core' ? observer.startCore(broker.nc) : observer.start(broker.nc));
+    await (scenario.delivery === 'core' ? observer.startCore(broker.nc, names) : observer.start(broker.nc, names));
     cleanups.add(() => observer.stop());
 
     const heap = o.heap ?? 'fast';
@@ -78,7 +84,7 @@ export async function serveStack(o: ServeOptions): Promise<Served> {
     cleanups.add(async () => restoreHeap());
     const catalogue = buildCatalogue(scenario);
     const overrides = createOrderSource(scenario, catalogue).overrides;
-    const setup = { scenario, natsUrl: broker.url, consumers, stock: stockOf(catalogue), overrides, simulatedPayment: o.simulatedPayment, heap, log: o.log };
+    const setup = { scenario, natsUrl: broker.url, names, consumers, stock: stockOf(catalogue), overrides, simulatedPayment: o.simulatedPayment, heap, log: o.log };
     const services = startServices((name) => workerConfig(name, setup), o.crashed, () => observer.book.settledIds(), cleanups);
     const settlement = (late.settlement = new Settlement({ book: observer.book, workers: services, topology: scenario.topology, delivery: scenario.delivery, keep: new Set(), graceMs: SETTLE_GRACE_MS }));
     const ticker = setInterval(() => settlement.tick(now()), 100);

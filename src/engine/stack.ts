@@ -6,6 +6,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectBroker, serverVersion } from '../broker/connection.js';
 import { redactUrl } from '../broker/credentials.js';
+import type { RunNames } from '../broker/names.js';
 import { startEmbeddedServer, type EmbeddedServer } from '../broker/embedded-server.js';
 import type { ServiceCrashedError } from '../errors.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -16,7 +17,7 @@ import { RemoteService } from '../services/remote/remote-handle.js';
 import { ServiceWorker } from '../services/worker-handle.js';
 import type { Cleanups } from './cleanups.js';
 import type { BrokerInfo } from './events.js';
-import { provisionRun } from './provision.js';
+import { provisionRun, type ProvisionOptions } from './provision.js';
 
 export interface Broker {
   url: string;
@@ -37,6 +38,8 @@ export interface BrokerOptions {
   name?: string;
   /** Ports an embedded server takes when they are free (up: 4222 and 8222, as in the design). */
   preferPorts?: { client?: number; monitor?: number };
+  /** The names the run uses on the server, reported with it. */
+  names: RunNames;
 }
 
 /** Connects to the user's server, or starts an embedded one (stopped by `cleanups`). */
@@ -50,23 +53,23 @@ export async function startBroker(options: BrokerOptions, cleanups: Cleanups): P
   const url = embedded?.url ?? (options.natsUrl as string);
   const nc = await connectBroker(url, options.name ?? 'saga-sim-engine');
   cleanups.add(() => nc.close());
-  const info: BrokerInfo = { url: redactUrl(url), monitorUrl: embedded?.monitorUrl, storeDir: embedded?.storeDir, embedded: embedded !== undefined, version: serverVersion(nc).join('.') };
+  const info: BrokerInfo = { url: redactUrl(url), monitorUrl: embedded?.monitorUrl, storeDir: embedded?.storeDir, embedded: embedded !== undefined, version: serverVersion(nc).join('.'), namespace: options.names.id, subjectPrefix: options.names.subjectPrefix };
   return { url, nc, info, embedded };
 }
 
 /**
- * Provisions the scenario's streams, consumers and buckets. On a server saga-sim did not start,
- * `tidy` deletes them again at the end. Returns the durable consumers of each service.
+ * Provisions the scenario's streams, consumers and buckets in the run's namespace. On a server
+ * saga-sim did not start, `tidy` deletes them again at the end. Returns the durable consumers of each service.
  */
-export async function provisionStack(broker: Broker, scenario: Scenario, tidy: boolean, warn: (message: string) => void, cleanups: Cleanups, fresh = true): Promise<Record<string, string[]>> {
-  const provisioned = await provisionRun(broker.nc, scenario, tidy, warn, fresh);
+export async function provisionStack(broker: Broker, scenario: Scenario, options: Omit<ProvisionOptions, 'shared'>, cleanups: Cleanups): Promise<Record<string, string[]>> {
+  const provisioned = await provisionRun(broker.nc, scenario, { ...options, shared: !broker.embedded });
   for (const cleanup of provisioned.cleanups) cleanups.add(cleanup);
   return provisioned.consumers;
 }
 
 /** Finds the three services running as processes of their own (`saga-sim service`); they are not this run's to stop. */
-export function findServices(nc: NatsConnection, crashed: (error: ServiceCrashedError) => void, warn: (message: string) => void, cleanups: Cleanups): Map<ServiceName, ServiceHandle> {
-  const services = new Map<ServiceName, ServiceHandle>(SERVICE_NAMES.map((name) => [name, new RemoteService(nc, name, crashed, warn)]));
+export function findServices(nc: NatsConnection, names: RunNames, crashed: (error: ServiceCrashedError) => void, warn: (message: string) => void, cleanups: Cleanups): Map<ServiceName, ServiceHandle> {
+  const services = new Map<ServiceName, ServiceHandle>(SERVICE_NAMES.map((name) => [name, new RemoteService(nc, names, name, crashed, warn)]));
   cleanups.add(() => Promise.all([...services.values()].map((s) => s.stop())));
   return services;
 }

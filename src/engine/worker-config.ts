@@ -1,4 +1,5 @@
 import { currentAuth } from '../broker/connection.js';
+import type { RunNames } from '../broker/names.js';
 import type { OrderSource } from '../load/order-source.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { HeapProfile } from '../services/heap.js';
@@ -9,6 +10,7 @@ import { wholeRunFaults } from './faults.js';
 export interface ServiceSetup {
   scenario: Scenario;
   natsUrl: string;
+  names: RunNames;
   /** The durable consumers of each service (none on core). */
   consumers: Record<string, string[]>;
   stock: Record<string, number>;
@@ -27,6 +29,7 @@ export function workerConfig(service: ServiceName, s: ServiceSetup): WorkerConfi
   return {
     service,
     natsUrl: s.natsUrl,
+    namespace: s.names.namespace,
     auth: currentAuth(),
     topology: scenario.topology,
     delivery: scenario.delivery,

@@ -22,12 +22,6 @@ export function isTerminalType(type: string): type is TerminalType {
   return TERMINAL_SET.has(type);
 }
 
-/** Invalid messages are republished here, one subject per service that rejected them. */
-export const DEAD_LETTER_PREFIX = 'saga-sim.deadletter';
-export function deadLetterSubject(service: string): string {
-  return `${DEAD_LETTER_PREFIX}.${service}`;
-}
-
 /** JetStream message id: retries of the same event for the same order are de-duplicated by the server. */
 export function messageId(orderId: string, type: EventType): string {
   return `${orderId}:${type}`;

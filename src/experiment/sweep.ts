@@ -1,5 +1,6 @@
 import { withNatsServer } from '../broker/embedded-server.js';
 import type { EngineListener } from '../engine/events.js';
+import type { Namespace } from '../broker/names.js';
 import { RunEngine } from '../engine/run.js';
 import type { SeriesControl } from '../engine/series.js';
 import type { ScenarioOverrides } from '../scenario/load.js';
@@ -37,6 +38,8 @@ export interface SweepOptions {
   overrides: ScenarioOverrides;
   spec: SweepSpec;
   natsUrl?: string;
+  /** Names on the server (default: a fresh run id per point). */
+  namespace?: Partial<Namespace>;
   simulatedPayment?: boolean;
   signal?: AbortSignal;
   /** A stop (Ctrl-C) drains the running point and starts no next one. */
@@ -59,7 +62,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepPoint[]> {
     for (const [index, scenario] of points.entries()) {
       if (options.control?.stopping) break;
       const value = spec.values[index] as number;
-      const engine = new RunEngine({ scenario, natsUrl, simulatedPayment: options.simulatedPayment, signal: options.signal });
+      const engine = new RunEngine({ scenario, natsUrl, namespace: options.namespace, simulatedPayment: options.simulatedPayment, signal: options.signal });
       options.control?.watch(engine);
       const listener = options.onPointStart?.(index, value);
       if (listener) engine.subscribe(listener);

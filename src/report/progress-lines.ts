@@ -16,7 +16,7 @@ export function plainProgress(write: (line: string) => void, intervalMs = DEFAUL
       case 'broker': {
         const b = event.broker;
         const where = b.embedded ? `started nats-server ${b.version} at ${b.url} (monitoring ${b.monitorUrl}, store ${b.storeDir})` : `using nats-server ${b.version} at ${b.url}`;
-        write(where);
+        write(`${where}${b.namespace ? `; namespace ${b.namespace}` : ''}${b.subjectPrefix ? `, subjects ${b.subjectPrefix}order.created.v1 …` : ''}`);
         return;
       }
       case 'fault':

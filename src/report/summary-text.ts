@@ -67,7 +67,9 @@ function expectationLines(report: Report, paint: Paint): string[] {
 export function renderSummary(report: Report, paint: Paint = NO_PAINT, reportPath?: string): string {
   const o = report.orders;
   const r = o.cancelledByReason;
-  const broker = report.broker.embedded ? `embedded nats-server ${report.broker.version}` : `nats-server ${report.broker.version}`;
+  const b = report.broker;
+  // On a shared server, the namespace says which streams (and `saga-sim trace --namespace`) were this run's.
+  const broker = b.embedded ? `embedded nats-server ${b.version}` : `nats-server ${b.version}${b.namespace ? ` · namespace ${b.namespace}` : ''}${b.subjectPrefix ? ` · subjects ${b.subjectPrefix}…` : ''}`;
   const lines = [
     paint.bold(`saga-sim: ${report.scenario.name}`) +
       paint.dim(`  seed ${report.seed} · ${report.topology} · ${report.delivery} · ${report.state} state · ${broker}${report.interrupted ? ' · interrupted' : report.stoppedEarly ? ' · stopped early' : ''}`),

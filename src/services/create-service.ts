@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { stateBucket } from '../broker/streams.js';
+import { RunNames } from '../broker/names.js';
 import type { InventoryRecord } from './inventory/logic.js';
 import type { OrderRecord } from './order/logic.js';
 import type { PaymentRecord } from './payment/logic.js';
@@ -19,7 +19,7 @@ export async function createService(config: WorkerConfig, nc: NatsConnection, st
   const open = async <R>(): Promise<RecordStore<R>> =>
     config.state === 'memory'
       ? memoryStore<R>()
-      : openKvStore<R>(nc, stateBucket(config.service), {
+      : openKvStore<R>(nc, new RunNames(config.namespace).stateBucket(config.service), {
           wrote: () => stats.stateWrites++,
           retried: () => stats.stateRetries++,
           conflicted: () => stats.stateConflicts++,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NAMESPACE_PATTERN, SUBJECT_PREFIX_PATTERN } from '../broker/names.js';
 import { DistributionSchema } from '../load/distribution.js';
 import type { PlaceOrder } from './order/logic.js';
 import { SERVICE_NAMES, type ServiceSnapshot } from './service.js';
@@ -11,6 +12,8 @@ import { LOG_FORMATS, LOG_LEVELS } from './host/log.js';
 export const WorkerConfigSchema = z.strictObject({
   service: z.enum(SERVICE_NAMES),
   natsUrl: z.string().min(1),
+  /** Names the streams, consumers, buckets and subjects this service uses (see broker/names.ts). */
+  namespace: z.strictObject({ id: z.string().regex(NAMESPACE_PATTERN).or(z.literal('')), subjectPrefix: z.string().regex(SUBJECT_PREFIX_PATTERN).or(z.literal('')) }),
   /** Credentials beyond the URL's (flags and environment of the process that started the worker). */
   auth: z
     .strictObject({

@@ -3,7 +3,7 @@ import type { MsgHdrs, NatsConnection, Subscription } from '@nats-io/transport-n
 import { ReplyMux } from '../broker/reply-mux.js';
 import { PULL_EXPIRES_MS, PULL_HEARTBEAT_MS } from '../broker/pulls.js';
 import { publishToStream } from '../broker/stream-publish.js';
-import { EVENTS_STREAM } from '../broker/streams.js';
+import type { RunNames } from '../broker/names.js';
 import { limiter, withSlot } from './limiter.js';
 import type { EventType } from '../events/subjects.js';
 import type { Send } from './publisher.js';
@@ -41,7 +41,7 @@ export const MAX_PUBLISHES_IN_FLIGHT = 256;
  * The service's durable consumers, explicit ack; publishes wait for the PubAck and carry a
  * Nats-Msg-Id. Publishes and confirmed acks go through one reply subscription (ReplyMux).
  */
-export function jetstreamTransport(nc: NatsConnection, consumers: readonly string[], doubleAck: boolean, onAckFailure: () => void): Transport {
+export function jetstreamTransport(nc: NatsConnection, names: RunNames, consumers: readonly string[], doubleAck: boolean, onAckFailure: () => void): Transport {
   const js = jetstream(nc);
   const mux = new ReplyMux(nc);
   const iterators: ConsumerMessages[] = [];
@@ -56,7 +56,7 @@ export function jetstreamTransport(nc: NatsConnection, consumers: readonly strin
     async start(onMessage) {
       // Every lookup (a request) before any consume: a failed one leaves nothing started, so the
       // worker can retry start while the broker restarts.
-      const found = await Promise.all(consumers.map((name) => js.consumers.get(EVENTS_STREAM, name)));
+      const found = await Promise.all(consumers.map((name) => js.consumers.get(names.eventsStream, name)));
       for (const consumer of found) {
         const deliver = delivery(doubleAck ? mux : undefined, onAckFailure);
         const iterator = await consumer.consume({
@@ -110,7 +110,7 @@ function delivery(confirm: ReplyMux | undefined, onAckFailure: () => void): (m: 
  * Core NATS: a queue-group subscription per subject the service handles, plain publishes. Nothing
  * is stored or redelivered; this mode exists to show what durability costs and what it saves.
  */
-export function coreTransport(nc: NatsConnection, service: string, subjects: readonly EventType[]): Transport {
+export function coreTransport(nc: NatsConnection, names: RunNames, service: string, types: readonly EventType[]): Transport {
   const subscriptions: Subscription[] = [];
   return {
     send: async (subject, data) => {
@@ -121,10 +121,10 @@ export function coreTransport(nc: NatsConnection, service: string, subjects: rea
       nc.publish(subject, data, { headers });
     },
     async start(onMessage) {
-      for (const subject of subjects) {
+      for (const type of types) {
         subscriptions.push(
-          nc.subscribe(subject, {
-            queue: `saga-sim-${service}`,
+          nc.subscribe(names.subject(type), {
+            queue: names.durable(service),
             callback: (_error, msg) => onMessage({ subject: msg.subject, data: msg.data, redelivered: false, ack: noop, nak: noop, working: noop }),
           }),
         );

@@ -2,7 +2,8 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EmbeddedServer } from '../../src/broker/embedded-server.js';
-import { DEAD_LETTER_STREAM, EVENTS_STREAM, serviceOfConsumer } from '../../src/broker/streams.js';
+import { RunNames } from '../../src/broker/names.js';
+import { BrokerUnavailableError } from '../../src/errors.js';
 import { RunEngine } from '../../src/engine/run.js';
 import { EVENT_TYPES, isTerminalType } from '../../src/events/subjects.js';
 import { INVENTORY_CONSUMES } from '../../src/services/inventory/logic.js';
@@ -72,35 +73,41 @@ describe('against an existing server (--nats-url)', () => {
     expect(report.passed).toBe(true);
   });
 
-  it('leaves no stream behind, unless keep is set', async () => {
+  it('leaves no stream behind, unless keep is set; what a kept run left is its own, and the next run never deletes it', async () => {
     const yaml = 'name: tidy\norders: { count: 20, rate: 200 }\n';
     await new RunEngine({ scenario: scenario(yaml), natsUrl: server.url }).run();
     expect(await streamNames()).toEqual([]);
-    await new RunEngine({ scenario: scenario(yaml), natsUrl: server.url, keep: true }).run();
-    // What a kept run left is deleted by the next one, and said so.
+    const kept = await new RunEngine({ scenario: scenario(yaml), natsUrl: server.url, keep: true }).run();
+    const names = new RunNames({ id: kept.broker.namespace, subjectPrefix: '' });
+    expect(kept.broker.namespace).toMatch(/^[a-z0-9]{8}$/);
+    const keptStreams = [names.deadLetterStream, names.eventsStream, ...['inventory', 'order', 'payment'].map((s) => `KV_${names.stateBucket(s)}`)].sort();
+    expect((await streamNames()).sort()).toEqual(keptStreams);
+
+    // The kept stream still holds the design's subjects: the next run on them is refused, naming it and the way out.
+    const refused = await new RunEngine({ scenario: scenario(yaml), natsUrl: server.url }).run().catch((e: Error) => e);
+    expect(refused).toBeInstanceOf(BrokerUnavailableError);
+    expect((refused as Error).message).toMatch(new RegExp(`already stored by stream ${names.eventsStream} \\(saga-sim run · namespace ${names.id} · pid \\d+ on .+, no longer answering\\); give this run its own subjects with --subject-prefix <name>, or remove leftovers with saga-sim clean`));
+    // With subjects of its own, it runs beside the kept streams and leaves them as they were.
     const warnings: string[] = [];
-    const next = new RunEngine({ scenario: scenario(yaml), natsUrl: server.url, keep: true });
-    next.subscribe((e) => e.type === 'warning' && warnings.push(e.message));
-    await next.run();
-    expect(warnings).toEqual([expect.stringMatching(new RegExp(`^deleted the ${EVENTS_STREAM} stream already on the server \\([\\d,]+ messages, left by an earlier run`))]);
-    expect((await streamNames()).sort()).toEqual([
-      'KV_saga-sim-state-inventory',
-      'KV_saga-sim-state-order',
-      'KV_saga-sim-state-payment',
-      DEAD_LETTER_STREAM,
-      EVENTS_STREAM,
-    ]);
+    const beside = new RunEngine({ scenario: scenario(yaml), natsUrl: server.url, namespace: { subjectPrefix: 'job-2' } });
+    beside.subscribe((e) => e.type === 'warning' && warnings.push(e.message));
+    const report = await beside.run();
+    expect(report.passed).toBe(true);
+    expect(report.orders.total).toBe(20);
+    expect(warnings).toEqual([]);
+    expect((await streamNames()).sort()).toEqual(keptStreams);
   });
 
   it('delivers each service only the subjects it handles: one consumer per service on 2.10+, one per subject on 2.9', async () => {
     const yaml = 'name: filtered\nseed: 3\norders: { count: 200, rate: 400 }\npayment: { successRate: 0.6 }\n';
     const report = await new RunEngine({ scenario: scenario(yaml), natsUrl: server.url, keep: true }).run();
+    const names = new RunNames({ id: report.broker.namespace, subjectPrefix: '' });
     const jsm = await jetstreamManager(nc);
     const filters = new Map<string, string[]>();
-    for await (const c of jsm.consumers.list(EVENTS_STREAM)) {
+    for await (const c of jsm.consumers.list(names.eventsStream)) {
       if (!c.config.durable_name) continue;
       const subjects = c.config.filter_subjects ?? (c.config.filter_subject ? [c.config.filter_subject] : []);
-      const service = serviceOfConsumer(c.config.durable_name);
+      const service = names.serviceOfConsumer(c.config.durable_name);
       filters.set(service, [...(filters.get(service) ?? []), ...subjects].sort());
     }
     expect(Object.fromEntries(filters)).toEqual({

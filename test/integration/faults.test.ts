@@ -2,7 +2,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { describe, expect, it } from 'vitest';
 import { connectBroker } from '../../src/broker/connection.js';
 import { startEmbeddedServer } from '../../src/broker/embedded-server.js';
-import { EVENTS_STREAM } from '../../src/broker/streams.js';
+import { RunNames } from '../../src/broker/names.js';
 import { RunEngine } from '../../src/engine/run.js';
 import { EVENT_TYPES } from '../../src/events/subjects.js';
 import type { Report } from '../../src/report/report.js';
@@ -33,6 +33,7 @@ describe('faults and delivery guarantees', () => {
 
       // An independent reader of the whole stream, after the run, on the same server.
       const nc = await connectBroker(server.url, 'independent-reader');
+      const EVENTS_STREAM = new RunNames({ id: report.broker.namespace, subjectPrefix: '' }).eventsStream;
       try {
         const info = await (await jetstream(nc).streams.get(EVENTS_STREAM)).info();
         const bySubject = new Map<string, number>();

@@ -5,6 +5,7 @@ import { connect } from '@nats-io/transport-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EmbeddedServer } from '../../src/broker/embedded-server.js';
 import type { Report } from '../../src/report/report.js';
+import { DESIGN_NAMES } from '../../src/broker/names.js';
 import { controlSubjects, decode, type Pong } from '../../src/services/remote/control.js';
 import { startCli } from '../helpers/cli.js';
 import { startNats, waitFor } from '../helpers/nats.js';
@@ -30,7 +31,7 @@ describe('standalone services', () => {
   const pongs = async (name: 'payment') => {
     const nc = await connect({ servers: (server as EmbeddedServer).url });
     const out: Pong[] = [];
-    for await (const m of await nc.requestMany(controlSubjects(name).ping, undefined, { strategy: 'timer', maxWait: 500 })) out.push(decode(m.data) as Pong);
+    for await (const m of await nc.requestMany(controlSubjects(DESIGN_NAMES, name).ping, undefined, { strategy: 'timer', maxWait: 500 })) out.push(decode(m.data) as Pong);
     await nc.close();
     return out;
   };

@@ -3,7 +3,11 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { EmbeddedServer } from '../../src/broker/embedded-server.js';
 import { connectBroker } from '../../src/broker/connection.js';
 import { provisionStateBuckets } from '../../src/broker/state-buckets.js';
-import { stateBucket } from '../../src/broker/streams.js';
+import { DESIGN_NAMES } from '../../src/broker/names.js';
+import { currentOwner } from '../../src/broker/owner.js';
+
+const stateBucket = (service: string) => DESIGN_NAMES.stateBucket(service);
+const owner = currentOwner('test', DESIGN_NAMES);
 import { created, event } from '../helpers/events.js';
 import { startNats, waitFor } from '../helpers/nats.js';
 import { DEFAULT_BACKOFF_MS } from '../../src/scenario/schema.js';
@@ -28,7 +32,7 @@ const items = [{ productId: 'p-1', quantity: 2, unitPrice: 100 }];
 
 describe('service state in JetStream KV', () => {
   it('a new worker loads what the previous one stored', async () => {
-    await provisionStateBuckets(nc, ['order']);
+    await provisionStateBuckets(nc, DESIGN_NAMES, ['order'], owner);
     const first = await openKvStore<{ n: number }>(nc, stateBucket('order'));
     await Promise.all([first.set('a', { n: 1 }), first.set('b', { n: 2 })]);
     await first.set('a', { n: 3 });
@@ -37,7 +41,7 @@ describe('service state in JetStream KV', () => {
   });
 
   it('rapid writes to one key end with the latest record stored, whatever their interleaving', async () => {
-    await provisionStateBuckets(nc, ['order']);
+    await provisionStateBuckets(nc, DESIGN_NAMES, ['order'], owner);
     const store = await openKvStore<{ n: number }>(nc, stateBucket('order'));
     await Promise.all(Array.from({ length: 50 }, (_, n) => store.set('k', { n })));
     const reread = await openKvStore<{ n: number }>(nc, stateBucket('order'));
@@ -45,7 +49,7 @@ describe('service state in JetStream KV', () => {
   });
 
   it('more writes at once than may be in flight all land, the excess waiting its turn', async () => {
-    await provisionStateBuckets(nc, ['payment']);
+    await provisionStateBuckets(nc, DESIGN_NAMES, ['payment'], owner);
     const store = await openKvStore<{ n: number }>(nc, stateBucket('payment'));
     const keys = Array.from({ length: MAX_WRITES_IN_FLIGHT * 4 }, (_, i) => `k-${i}`);
     await Promise.all(keys.map((k, n) => store.set(k, { n })));
@@ -54,7 +58,7 @@ describe('service state in JetStream KV', () => {
   });
 
   it('a write over a revision it did not see is refused, and the stored record is reloaded (compare-and-set)', async () => {
-    await provisionStateBuckets(nc, ['inventory']);
+    await provisionStateBuckets(nc, DESIGN_NAMES, ['inventory'], owner);
     const replaced: unknown[] = [];
     const stale = await openKvStore<{ owner: string }>(nc, stateBucket('inventory'), { replaced: (_k, _b, after) => replaced.push(after) });
     await stale.set('ord-1', { owner: 'stale' });
@@ -69,7 +73,7 @@ describe('service state in JetStream KV', () => {
   });
 
   it('a retried write that meets its own earlier attempt (its answer lost in a broker restart) counts as done, not as a conflict', async () => {
-    await provisionStateBuckets(nc, ['payment']);
+    await provisionStateBuckets(nc, DESIGN_NAMES, ['payment'], owner);
     let conflicts = 0;
     const worker = await openKvStore<{ charge: string }>(nc, stateBucket('payment'), { conflicted: () => conflicts++ });
     await worker.set('ord-1', { charge: 'none' });
@@ -83,7 +87,7 @@ describe('service state in JetStream KV', () => {
   });
 
   it('an interim record and the next change of its key are stored in one write, both acknowledged by it', async () => {
-    await provisionStateBuckets(nc, ['order']);
+    await provisionStateBuckets(nc, DESIGN_NAMES, ['order'], owner);
     let writes = 0;
     const store = await openKvStore<{ n: number }>(nc, stateBucket('order'), { wrote: () => writes++ });
     const interim = store.set('k', { n: 1 }, 'interim');
@@ -97,7 +101,7 @@ describe('service state in JetStream KV', () => {
   });
 
   it('an interim record with no change after it is stored anyway, within COALESCE_MS, and then evicted', async () => {
-    await provisionStateBuckets(nc, ['order']);
+    await provisionStateBuckets(nc, DESIGN_NAMES, ['order'], owner);
     let writes = 0;
     const store = await openKvStore<{ n: number }>(nc, stateBucket('order'), { wrote: () => writes++ });
     await store.set('a', { n: 1 });
@@ -114,7 +118,7 @@ describe('service state in JetStream KV', () => {
   });
 
   it('a restarted inventory derives the same stock from the stored reservations', async () => {
-    await provisionStateBuckets(nc, ['inventory']);
+    await provisionStateBuckets(nc, DESIGN_NAMES, ['inventory'], owner);
     const before = createInventoryService({ stock: { 'p-1': 10 } }, await openKvStore<InventoryRecord>(nc, stateBucket('inventory')));
     for (const id of ['o-1', 'o-2', 'o-3']) await before.handle(created(id, items)).saved;
     await before.handle(event('payment.failed.v1', 'o-2', { reason: 'declined' })).saved;
@@ -132,7 +136,7 @@ describe('service state in JetStream KV', () => {
   });
 
   it('a restarted order service still times out the sagas its predecessor left PENDING', async () => {
-    await provisionStateBuckets(nc, ['order']);
+    await provisionStateBuckets(nc, DESIGN_NAMES, ['order'], owner);
     const before = createOrderService({ topology: 'parallel', sagaTimeoutMs: 100 }, await openKvStore<OrderRecord>(nc, stateBucket('order')));
     await before.place?.({ orderId: 'o-1', customerId: 'c', items }, 1000).saved;
     await before.place?.({ orderId: 'o-2', customerId: 'c', items }, 1000).saved;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENTS_STREAM } from '../../src/broker/streams.js';
+import { DESIGN_NAMES } from '../../src/broker/names.js';
 import { cli, startCli, type Result } from '../helpers/cli.js';
 import { waitFor } from '../helpers/nats.js';
 
@@ -37,7 +37,7 @@ describe('saga-sim up', () => {
   let monitorUrl = '';
   let nc: NatsConnection;
   const streamCounts = async () => {
-    const info = await (await jetstreamManager(nc)).streams.info(EVENTS_STREAM, { subjects_filter: '>' });
+    const info = await (await jetstreamManager(nc)).streams.info(DESIGN_NAMES.eventsStream, { subjects_filter: '>' });
     return { total: info.state.messages, bySubject: (info.state.subjects ?? {}) as Record<string, number> };
   };
   const metric = (text: string, name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);

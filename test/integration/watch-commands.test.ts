@@ -28,14 +28,18 @@ describe('saga-sim events and trace', () => {
     expect((await tail.done).code).toBe(0);
 
     const cancelled = lines().find((l) => l.type === 'order.cancelled.v1') as { orderId: string };
-    const trace = await cli(['trace', cancelled.orderId, '--nats-url', server.url]);
+    // A run's stream is in its namespace: without one, trace names the namespaces it found.
+    const lost = await cli(['trace', cancelled.orderId, '--nats-url', server.url]);
+    expect(lost.code).toBe(3);
+    expect(lost.stderr).toContain(`no SAGA_SIM_EVENTS stream on ${server.url}; namespaces there: ${report.broker.namespace} (--namespace)`);
+    const trace = await cli(['trace', cancelled.orderId, '--nats-url', server.url, '--namespace', report.broker.namespace]);
     expect(trace.code).toBe(0);
     expect(trace.stdout).toMatch(new RegExp(`^order ${cancelled.orderId} · CANCELLED · \\d+ events over \\d+ ms`));
     expect(trace.stdout).toContain('order.created.v1');
     expect(trace.stdout).toContain('payment.failed.v1');
     expect(trace.stdout).toMatch(/\(gap\s+\d+ ms\)/);
 
-    const unknown = await cli(['trace', 'no-such-order', '--nats-url', server.url]);
+    const unknown = await cli(['trace', 'no-such-order', '--nats-url', server.url, '--namespace', report.broker.namespace]);
     expect(unknown.code).toBe(1);
     expect(unknown.stdout).toContain('no events for order no-such-order');
   }, 60_000);

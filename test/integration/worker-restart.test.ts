@@ -13,6 +13,7 @@ afterAll(() => server?.stop());
 function paymentWorker(): ServiceWorker {
   const config: WorkerConfig = {
     service: 'payment',
+    namespace: { id: '', subjectPrefix: '' },
     natsUrl: server.url,
     topology: 'parallel',
     delivery: 'core',

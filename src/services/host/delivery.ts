@@ -1,6 +1,6 @@
 import { headers } from '@nats-io/transport-node';
 import { DEAD_LETTER_KIND } from '../../broker/max-deliveries.js';
-import { deadLetterSubject } from '../../events/subjects.js';
+import type { RunNames } from '../../broker/names.js';
 import type { ServiceName } from '../service.js';
 import type { Delivery, Transport } from '../transport.js';
 
@@ -43,7 +43,7 @@ export function pausable(handle: (m: Delivery) => void): { receive: (m: Delivery
 }
 
 /** Stores an undecodable message on the service's dead-letter subject, with why in its headers. */
-export function deadLetterer(transport: Transport, service: ServiceName): (m: Delivery, reason: string) => Promise<void> {
+export function deadLetterer(transport: Transport, names: RunNames, service: ServiceName): (m: Delivery, reason: string) => Promise<void> {
   return async (m, reason) => {
     const h = headers();
     h.set('Saga-Sim-Kind', DEAD_LETTER_KIND.invalid);
@@ -51,6 +51,6 @@ export function deadLetterer(transport: Transport, service: ServiceName): (m: De
     h.set('Saga-Sim-Subject', m.subject);
     h.set('Saga-Sim-Service', service);
     const body = m.data.byteLength > MAX_DEAD_LETTER_BODY ? m.data.subarray(0, MAX_DEAD_LETTER_BODY) : m.data;
-    await transport.sendWithHeaders(deadLetterSubject(service), body, h);
+    await transport.sendWithHeaders(names.deadLetterSubject(service), body, h);
   };
 }

@@ -6,7 +6,9 @@
 import { performance } from 'node:perf_hooks';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectBroker } from '../../broker/connection.js';
+import { RunNames } from '../../broker/names.js';
 import { decodeEvent } from '../../events/codec.js';
+import type { EventType } from '../../events/subjects.js';
 import { sample } from '../../load/distribution.js';
 import { OrderFlags } from '../../load/order-flags.js';
 import { mulberry32 } from '../../load/random.js';
@@ -14,7 +16,7 @@ import { readThreadCpu } from '../../metrics/thread-cpu.js';
 import { createService } from '../create-service.js';
 import type { PlaceOrder } from '../order/logic.js';
 import { emptyStats, type WorkerConfig, type WorkerStats } from '../protocol.js';
-import { createPublisher, type Publish } from '../publisher.js';
+import { createPublisher, type Publish, type Send } from '../publisher.js';
 import { withRetries } from '../retry.js';
 import { SERVICE_NAMES, type Handled, type Service, type ServiceName, type ServiceSnapshot } from '../service.js';
 import { StateConflictError } from '../state/kv-store.js';
@@ -61,11 +63,12 @@ export async function startServiceHost(config: WorkerConfig, onFatal: (message: 
   const settled = new OrderFlags();
   for (const id of config.settled) settled.add(id);
   service.release(config.settled);
+  const names = new RunNames(config.namespace);
   const transport =
     config.delivery === 'core'
-      ? coreTransport(nc, config.service, service.consumes)
-      : jetstreamTransport(nc, config.consumers, config.jetstream.acks === 'double', () => stats.ackFailures++);
-  const flow = messageFlow(config, service, transport, stats, settled, fatal, log);
+      ? coreTransport(nc, names, config.service, service.consumes)
+      : jetstreamTransport(nc, names, config.consumers, config.jetstream.acks === 'double', () => stats.ackFailures++);
+  const flow = messageFlow(config, names, service, transport, stats, settled, fatal, log);
   const ticker = startTicker(config, service, flow.publishAfter);
   const paused = pausable(flow.onMessage);
   // A throw here is a bug in a service, not bad input (that is dead-lettered): the run must stop
@@ -128,28 +131,30 @@ function hostOf(config: WorkerConfig, service: Service, r: Running): ServiceHost
 }
 
 /** What the host does with each delivery, each placed order and each timeout. */
-function messageFlow(config: WorkerConfig, service: Service, transport: Transport, stats: WorkerStats, settled: OrderFlags, fatal: (message: string) => void, log: ServiceLog) {
+function messageFlow(config: WorkerConfig, names: RunNames, service: Service, transport: Transport, stats: WorkerStats, settled: OrderFlags, fatal: (message: string) => void, log: ServiceLog) {
   const accepts = new Set<string>(service.consumes);
   // Seeded per service, so a seed reproduces which messages the faults hit (up to timing).
   const faultRandom = mulberry32(config.payment.seed * 31 + SERVICE_NAMES.indexOf(config.service));
   const faults = { duplicateShare: config.duplicateShare, random: faultRandom };
   const logged = (p: Publish): Publish =>
     log.debugging ? (events) => p(events).then(() => events.forEach((e) => log.debug(`emitted ${e.type}`, { orderId: e.orderId }))) : p;
-  const publish = logged(createPublisher(transport.send, stats, faults));
+  // Events are published on their type's subject in the run's namespace.
+  const send: Send = (type, data, msgID, deferred) => transport.send(names.subject(type as EventType), data, msgID, deferred);
+  const publish = logged(createPublisher(send, stats, faults));
   // A placed order is new work: under overload its event waits behind those of sagas under way.
-  const publishNew = logged(createPublisher(transport.send, stats, faults, true));
+  const publishNew = logged(createPublisher(send, stats, faults, true));
   const retry = (m: Delivery, what: string) => (error: Error) => {
     // A conflict is another instance's write, expected when several share the records.
     (error instanceof StateConflictError ? log.debug : log.warn)(`${what} failed; the message will be redelivered`, { subject: m.subject, error: error.message });
     m.nak(NAK_DELAY_MS);
   };
-  const deadLetter = deadLetterer(transport, config.service);
+  const deadLetter = deadLetterer(transport, names, config.service);
   const failed = (what: string) => (error: Error) => fatal(`${what}: ${error.message}`);
 
   const onMessage = (m: Delivery) => {
     let event;
     try {
-      event = decodeEvent(m.data, m.subject);
+      event = decodeEvent(m.data, names.typeOf(m.subject));
     } catch (error) {
       stats.deadLetters++;
       log.warn('dead-lettered an invalid message', { subject: m.subject, reason: (error as Error).message });

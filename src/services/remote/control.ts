@@ -5,17 +5,16 @@
  * go to the order service's queue group, so one instance takes each batch.
  */
 import { z } from 'zod';
+import type { RunNames } from '../../broker/names.js';
 import type { ServiceName, ServiceSnapshot } from '../service.js';
 import type { WorkerStats } from '../protocol.js';
 
-export const CONTROL_PREFIX = 'saga-sim.control';
-
-export const controlSubjects = (service: ServiceName) => ({
-  ping: `${CONTROL_PREFIX}.${service}.ping`,
-  instance: (id: string) => `${CONTROL_PREFIX}.${service}.instance.${id}`,
-  place: `${CONTROL_PREFIX}.${service}.place`,
-  submit: `${CONTROL_PREFIX}.${service}.submit`,
-  queue: `saga-sim-${service}`,
+export const controlSubjects = (names: RunNames, service: ServiceName) => ({
+  ping: `${names.controlRoot}.${service}.ping`,
+  instance: (id: string) => `${names.controlRoot}.${service}.instance.${id}`,
+  place: `${names.controlRoot}.${service}.place`,
+  submit: `${names.controlRoot}.${service}.submit`,
+  queue: names.durable(service),
 });
 
 /** An instance's answer to a ping. */

@@ -1,4 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { RunNames } from '../../broker/names.js';
 import { ServiceCrashedError, UsageError } from '../../errors.js';
 import type { ServiceHandle, ServiceStatus } from '../handle.js';
 import type { PlaceOrder } from '../order/logic.js';
@@ -31,12 +32,13 @@ export class RemoteService implements ServiceHandle {
 
   constructor(
     private readonly nc: NatsConnection,
+    names: RunNames,
     readonly name: ServiceName,
     private readonly onCrash: (error: ServiceCrashedError) => void,
     /** An instance joined or left while the run watched: shown with the run's warnings. */
     private readonly notice: (message: string) => void = () => undefined,
   ) {
-    this.subjects = controlSubjects(name);
+    this.subjects = controlSubjects(names, name);
   }
 
   /** The instances answering now, by id. */

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { RunNames } from '../../broker/names.js';
 import type { ServiceHost } from '../host/service-host.js';
 import { controlSubjects, decode, encode, InstanceRequestSchema, PlaceRequestSchema, SubmitRequestSchema, type InstanceReply, type Pong } from './control.js';
 
@@ -7,8 +8,8 @@ import { controlSubjects, decode, encode, InstanceRequestSchema, PlaceRequestSch
  * Answers the engine's control requests for a service host running in this process. A malformed
  * request gets an error reply (or is dropped when it wants none); it never reaches the host.
  */
-export function serveControl(nc: NatsConnection, host: ServiceHost, id: string): { close(): void } {
-  const subjects = controlSubjects(host.name);
+export function serveControl(nc: NatsConnection, names: RunNames, host: ServiceHost, id: string): { close(): void } {
+  const subjects = controlSubjects(names, host.name);
   const subs: Subscription[] = [];
   const on = (subject: string, handle: (msg: Msg) => void | Promise<void>, queue?: string) =>
     subs.push(

@@ -1,0 +1,74 @@
+import { Command, Option } from 'commander';
+import { connectBroker } from '../broker/connection.js';
+import { redactUrl } from '../broker/credentials.js';
+import { listHoldings, removeHoldings, type NamespaceHoldings } from '../broker/leftovers.js';
+import { ownerDescription } from '../broker/owner.js';
+import { UsageError } from '../errors.js';
+import { EXIT } from './exit-codes.js';
+import { namespaceOption } from './namespace-flags.js';
+
+interface CleanFlags {
+  natsUrl?: string;
+  namespace?: string;
+  yes?: boolean;
+  json?: boolean;
+}
+
+export function cleanCommand(): Command {
+  return new Command('clean')
+    .description('List what saga-sim runs left on a NATS server (streams, consumers, KV buckets, by namespace) and, with --yes, remove it. Nothing of anyone else\'s is touched.')
+    .addOption(new Option('--nats-url <url>', 'the server to clean').env('NATS_URL'))
+    .addOption(namespaceOption('every namespace'))
+    .option('--yes', 'remove the leftovers listed (never those of a run, up or service still answering)', false)
+    .option('--json', 'the list as JSON', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ saga-sim clean --nats-url nats://127.0.0.1:4222              # list
+  $ saga-sim clean --nats-url nats://127.0.0.1:4222 --yes        # remove the leftovers
+  $ saga-sim clean --nats-url nats://ci-nats:4222 --namespace k3j9x2a1 --yes
+
+A namespace is in use while the process that made it (a run, up or service) answers on NATS;
+those are listed and kept. Only streams named SAGA_SIM_… and KV buckets named saga-sim-… are
+considered. Exit codes: 0 listed (or removed) · 2 usage · 3 no server.`,
+    )
+    .action(async (flags: CleanFlags) => {
+      process.exitCode = await cleanAction(flags);
+    });
+}
+
+async function cleanAction(flags: CleanFlags): Promise<number> {
+  if (!flags.natsUrl) throw new UsageError('saga-sim clean needs --nats-url (or NATS_URL): the server to clean');
+  const nc = await connectBroker(flags.natsUrl, 'saga-sim-clean');
+  try {
+    const all = await listHoldings(nc);
+    const holdings = flags.namespace === undefined ? all : all.filter((h) => h.namespace === flags.namespace);
+    const removed: string[] = [];
+    if (flags.yes) {
+      for (const h of holdings.filter((held) => !held.live)) {
+        await removeHoldings(nc, h);
+        removed.push(h.namespace);
+      }
+    }
+    if (flags.json) process.stdout.write(`${JSON.stringify(holdings.map((h) => ({ ...h, removed: removed.includes(h.namespace) })), null, 2)}\n`);
+    else process.stdout.write(`${cleanLines(holdings, removed, redactUrl(flags.natsUrl), flags.yes ?? false).join('\n')}\n`);
+    return EXIT.ok;
+  } finally {
+    await nc.close();
+  }
+}
+
+const label = (namespace: string) => namespace || '(design)';
+
+export function cleanLines(holdings: readonly NamespaceHoldings[], removed: readonly string[], url: string, asked: boolean): string[] {
+  if (holdings.length === 0) return [`nothing of saga-sim's on ${url}`];
+  const lines = holdings.map((h) => {
+    const state = h.live ? `in use by ${ownerDescription(h.live)}` : removed.includes(h.namespace) ? 'removed' : 'leftover';
+    const size = `${h.streams.length} streams, ${h.messages.toLocaleString('en-US')} messages, ${(h.bytes / 1024).toFixed(0)} KiB`;
+    return `${label(h.namespace).padEnd(12)} ${state.padEnd(9)} ${size}${h.createdBy && !h.live ? ` · ${h.createdBy}` : ''}`;
+  });
+  const left = holdings.filter((h) => !h.live && !removed.includes(h.namespace)).length;
+  if (!asked && left > 0) lines.push(`${left} leftover namespace${left === 1 ? '' : 's'}; remove with --yes`);
+  return lines;
+}
