@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createUser } from '@nats-io/nkeys';
+import { encodeAccount, encodeOperator, encodeUser, fmtCreds } from '@nats-io/jwt';
+import { createAccount, createOperator, createUser } from '@nats-io/nkeys';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { startSecuredNats, type SecuredServer } from '../helpers/secured-nats.js';
@@ -56,6 +57,31 @@ describe('credentials and TLS', () => {
     expect(r.stderr).not.toMatch(/saga-sim: /);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain(new TextDecoder().decode(user.getSeed()));
+  });
+
+  it('a creds file (--nats-creds) on a server in operator mode: the run passes, and neither the JWT nor the seed is printed', async () => {
+    // Operator, account (with JetStream) and user, signed here as nsc would sign them.
+    const operator = createOperator();
+    const system = createAccount();
+    const account = createAccount();
+    const user = createUser();
+    const operatorJwt = await encodeOperator('saga-sim-test', operator, { system_account: system.getPublicKey() });
+    const systemJwt = await encodeAccount('SYS', system, {}, { signer: operator });
+    const accountJwt = await encodeAccount('saga', account, { limits: { conn: -1, subs: -1, data: -1, payload: -1, imports: -1, exports: -1, wildcards: true, mem_storage: -1, disk_storage: -1, streams: -1, consumer: -1 } }, { signer: operator });
+    const userJwt = await encodeUser('saga-user', user, account);
+    server = await startSecuredNats(() => `operator: ${operatorJwt}\nresolver: MEMORY\nsystem_account: ${system.getPublicKey()}\nresolver_preload: { ${system.getPublicKey()}: ${systemJwt}, ${account.getPublicKey()}: ${accountJwt} }`);
+    const creds = join(server.dir, 'user.creds');
+    writeFileSync(creds, fmtCreds(userJwt, user));
+    const r = await cli([...RUN, '--nats-url', `nats://127.0.0.1:${server.port}`, '--nats-creds', creds]);
+    expect(r.stderr).not.toMatch(/saga-sim: /);
+    expect(r.code).toBe(0);
+    const seed = new TextDecoder().decode(user.getSeed());
+    expect(r.stdout + r.stderr).not.toContain(seed);
+    expect(r.stdout + r.stderr).not.toContain(userJwt.slice(0, 40));
+    // Without the creds, the same server refuses: exit 3, authorization failed.
+    const refused = await cli([...RUN, '--nats-url', `nats://127.0.0.1:${server.port}`]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/^saga-sim: authorization failed at nats:\/\/127\.0\.0\.1:\d+/);
   });
 
   it('TLS with a CA made here: tls:// with --tls-ca passes; without the CA it exits 3 saying TLS failed', async () => {
