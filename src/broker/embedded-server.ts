@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerUnavailableError } from '../errors.js';
 import { atLeast, binaryVersion, findNatsServer } from './find-binary.js';
+import { watchOwner } from './watchdog.js';
 
 export interface EmbeddedServerOptions {
   /** Path to nats-server; default: NATS_SERVER_BIN, then PATH. */
@@ -35,7 +36,10 @@ const DEFAULT_READY_TIMEOUT_MS = 10_000;
 interface Running {
   child: ChildProcess;
   dir: string;
+  watchdog?: { release(): void };
 }
+/** In the store's directory: the watchdog kills the pid it names if this process dies. */
+const PID_FILE = 'nats.pid';
 /** Servers still running, so the last-resort exit hook can kill them and remove their stores. */
 const live = new Set<Running>();
 let exitHookInstalled = false;
@@ -67,6 +71,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
     'listen: "127.0.0.1:' + port + '"',
     'http: "127.0.0.1:' + monitorPort + '"',
     'max_payload: 2MB',
+    `pid_file: ${JSON.stringify(join(dir, PID_FILE))}`,
     `jetstream { store_dir: ${JSON.stringify(join(dir, 'store'))}${
       options.syncAlways && atLeast(version, 2, 10) ? ', sync_interval: always' : ''
     } }`,
@@ -75,7 +80,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
   const url = `nats://127.0.0.1:${port}`;
   const monitorUrl = `http://127.0.0.1:${monitorPort}`;
   const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
-  const entry: Running = { child: await launch(bin, dir, monitorUrl, readyTimeoutMs), dir };
+  const entry: Running = { child: await launch(bin, dir, monitorUrl, readyTimeoutMs), dir, watchdog: watchOwner(dir, join(dir, PID_FILE)) };
   live.add(entry);
   installExitHook();
   return {
@@ -91,6 +96,8 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGKILL');
       await exited;
+      // Killed, it leaves its pid file; a later pid of that number is not the server's.
+      rmSync(join(dir, PID_FILE), { force: true });
     },
     async restart() {
       entry.child = await launch(bin, dir, monitorUrl, readyTimeoutMs);
@@ -146,6 +153,7 @@ async function stopChild(entry: Running): Promise<void> {
     clearTimeout(timer);
   }
   rmSync(dir, { recursive: true, force: true });
+  entry.watchdog?.release();
   live.delete(entry);
 }
 

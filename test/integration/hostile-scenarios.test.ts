@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,5 +51,25 @@ describe('hostile scenario files', () => {
     expect(r.code).toBe(130);
     expect(r.stderr.trim().split('\n').at(-1)).toBe('saga-sim: interrupted');
     expect(existsSync(storeDir as string)).toBe(false);
+  }, 120_000);
+
+  it('a SIGKILL of saga-sim takes its embedded nats-server and its store with it', async () => {
+    const { child, stderr, done } = startCli(['run', 'scenarios/mixed-90.yaml', '--rate', '100', '--orders', '1000000']);
+    await waitFor('orders placed', () => /sent [1-9]/.test(stderr()), 60_000);
+    const [, storeDir] = /store (\S+)\)/.exec(stderr()) ?? [];
+    const pid = Number(readFileSync(join(storeDir as string, 'nats.pid'), 'utf8'));
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(alive()).toBe(true);
+    child.kill('SIGKILL');
+    await done;
+    await waitFor('the orphaned nats-server to be gone', () => !alive(), 10_000);
+    await waitFor('its store to be removed', () => !existsSync(storeDir as string), 10_000);
   }, 120_000);
 });
