@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario/schema.js';
 import { seededFaker } from './seeded-faker.js';
+import { productId } from '../scenario/products.js';
 
 export interface Product {
   id: string;
@@ -23,7 +24,7 @@ export function buildCatalogue(scenario: Scenario): Product[] {
     }));
   }
   return Array.from({ length: products }, (_, i) => ({
-    id: `p-${String(i + 1).padStart(3, '0')}`,
+    id: productId(i),
     name: faker.commerce.productName(),
     price: price(),
     stock,

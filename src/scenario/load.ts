@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { ScenarioError } from '../errors.js';
 import { ScenarioSchema, type Scenario } from './schema.js';
 import { missingScenarioHint } from './suggest.js';
+import { hasProduct, someProducts } from './products.js';
 
 /** Dotted key → value, applied over the file before validation (CLI flags and environment). */
 export type ScenarioOverrides = Record<string, unknown>;
@@ -66,7 +67,20 @@ export function parseScenario(text: string, file: string, overrides: ScenarioOve
     const missing = issue.code !== 'unrecognized_keys' && path.length > 0 && valueAt(raw, path) === undefined;
     throw new ScenarioError(`${where}: ${key}: ${missing ? 'required, but missing' : describe(issue)}`, file, line, key);
   }
+  checkScriptProducts(parsed.data, file, (path) => lineOf(doc, lines, path));
   return deepFreeze({ ...parsed.data, file });
+}
+
+/** A scripted order's product must be in the catalogue: said with its line, before anything starts. */
+function checkScriptProducts(scenario: Omit<Scenario, 'file'>, file: string, lineAt: (path: (string | number)[]) => number | undefined): void {
+  for (const [i, entry] of scenario.script.entries()) {
+    for (const [j, item] of (entry.items ?? []).entries()) {
+      if (hasProduct(scenario.catalogue, item.product)) continue;
+      const path = ['script', i, 'items', j, 'product'];
+      const line = lineAt(path);
+      throw new ScenarioError(`${file}:${line ?? '?'}: script[${i}].items[${j}].product: unknown product "${item.product}" (catalogue has ${someProducts(scenario.catalogue)})`, file, line, path.join('.'));
+    }
+  }
 }
 
 function valueAt(root: unknown, path: readonly (string | number)[]): unknown {

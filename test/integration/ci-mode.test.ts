@@ -80,6 +80,10 @@ describe('CI mode', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toContain(`ok  ${starter}`);
     expect(r.stdout).toContain('ok  scenarios/ci-smoke.yaml');
-    expect(r.stderr).toContain(`script[0].items[0].product: unknown product "nope"`);
+    expect(r.stderr).toContain(`${bad}:3: script[0].items[0].product: unknown product "nope" (catalogue has p-001`);
+    // run says the same before it connects to anything (this URL answers nothing).
+    const run = await cli(['run', bad, '--nats-url', 'nats://127.0.0.1:1']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^saga-sim: ${bad}:3: script\\[0\\]\\.items\\[0\\]\\.product: unknown product "nope"`))]);
   });
 });
