@@ -28,4 +28,24 @@ describe('Ctrl-C on commands that run several engines', () => {
     expect(r.stdout).toContain('find-max: ');
     expect(r.stdout).toMatch(/\b200\b/);
   }, 90_000);
+
+  it('run: SIGTERM (what CI runners send) drains and reports like Ctrl-C, exit 130; a second one aborts', async () => {
+    const first = startCli(['run', 'scenarios/mixed-90.yaml', '--orders', '1000000', '--rate', '200']);
+    await waitFor('orders placed', () => /sent [1-9]/.test(first.stderr()), 30_000);
+    first.child.kill('SIGTERM');
+    const r = await first.done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('stopping the load and draining sagas in flight');
+    expect(r.stdout).toMatch(/^orders +\d+ total/m);
+    expect(r.stdout).toContain('interrupted');
+
+    const second = startCli(['run', 'scenarios/timeouts.yaml', '--orders', '1000000', '--rate', '200']);
+    await waitFor('orders placed', () => /sent [1-9]/.test(second.stderr()), 30_000);
+    second.child.kill('SIGTERM');
+    await waitFor('the first SIGTERM taken', () => /stopping the load/.test(second.stderr()), 30_000);
+    second.child.kill('SIGTERM');
+    const aborted = await second.done;
+    expect(aborted.code).toBe(130);
+    expect(aborted.stderr.trim().split('\n').at(-1)).toBe('saga-sim: interrupted');
+  }, 90_000);
 });
