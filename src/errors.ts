@@ -39,6 +39,12 @@ export class BrokerUnavailableError extends SagaSimError {
 }
 
 /** A service worker failed in a way the run cannot recover from. Exit code 3. */
+/** The system under test (--target) does not answer at the start of a run. */
+export class TargetUnavailableError extends SagaSimError {
+  override name = 'TargetUnavailableError';
+  override readonly exitCode = 3;
+}
+
 export class ServiceCrashedError extends SagaSimError {
   override name = 'ServiceCrashedError';
   override readonly exitCode = 3;

@@ -1,4 +1,4 @@
-import type { RunEngine } from '../engine/run.js';
+import type { Engine } from '../engine/events.js';
 import type { SeriesControl } from '../engine/series.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -12,7 +12,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export class Interrupts implements SeriesControl {
   readonly abort = new AbortController();
   stopping = false;
-  private engine: RunEngine | undefined;
+  private engine: Engine | undefined;
   private notice: ((line: string) => void) | undefined;
   private wake: (() => void) | undefined;
   /** Resolves at the first stop or abort: for a command that serves until Ctrl-C. */
@@ -27,7 +27,7 @@ export class Interrupts implements SeriesControl {
     return this.abort.signal;
   }
 
-  watch(engine: RunEngine): void {
+  watch(engine: Engine): void {
     this.engine = engine;
     if (this.stopping) engine.stopLoad();
   }

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { RunEngine } from '../engine/run.js';
+import { createEngine } from '../engine/create-engine.js';
 import { writeHgrm } from '../report/bench-output.js';
 import { runPage } from '../report/html/data.js';
 import { writeHtml } from '../report/html/page.js';
@@ -14,10 +14,11 @@ import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { Interrupts } from './interrupts.js';
 import { duration, integer, positiveInt, positiveNumber } from './options.js';
 import { namespaceOf, namespaceOptions, type NamespaceFlags } from './namespace-flags.js';
-import { natsUrlOption, scenarioOverrides, servicesOption, stackOptions, successRateOption, type ScenarioFlags } from './scenario-flags.js';
+import { natsUrlOption, scenarioOverrides, servicesOption, targetOption, stackOptions, successRateOption, type ScenarioFlags } from './scenario-flags.js';
 import { paintFor, simulatedPayment, stderrLine, watchRun } from './watch-run.js';
 
 export interface RunFlags extends ScenarioFlags, NamespaceFlags {
+  target?: string;
   natsUrl?: string;
   keep?: boolean;
   report?: string;
@@ -55,6 +56,7 @@ export function runCommand(): Command {
     .addOption(successRateOption('override payment.successRate (0..1)'));
   for (const option of stackOptions()) command.addOption(option);
   command.addOption(servicesOption());
+  command.addOption(targetOption());
   for (const option of namespaceOptions('a fresh run id; with --services external, the services\' (none)')) command.addOption(option);
   return command
     .option('-q, --quiet', 'print only the final summary', false)
@@ -68,6 +70,7 @@ Examples:
   $ saga-sim run scenarios/happy-path.yaml --orders 5000 --rate 1000 --report out.json
   $ saga-sim run scenarios/mixed-90.yaml --nats-url nats://127.0.0.1:4222 --keep
   $ saga-sim run scenarios/stress-50.yaml --no-tui | tee run.log
+  $ saga-sim run scenarios/mixed-90.yaml --target http://127.0.0.1:3004 --nats-url nats://127.0.0.1:4222   # your own system
   $ saga-sim run scenarios/crash-payment.yaml            # a worker crash, resumed from KV state
   $ saga-sim run scenarios/core-vs-jetstream-loss.yaml --delivery jetstream
   $ PAYMENT_SUCCESS_RATE=0.5 saga-sim run scenarios/mixed-90.yaml --quiet
@@ -107,7 +110,7 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
 
   const paint = paintFor(flags);
   const interrupts = new Interrupts(stderrLine);
-  const engine = new RunEngine({
+  const engine = createEngine({
     scenario,
     natsUrl: flags.natsUrl,
     keep: flags.keep,
@@ -115,6 +118,7 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
     thresholds,
     heap: flags.heap,
     services: flags.services,
+    target: flags.target,
     namespace: namespaceOf(flags),
     signal: interrupts.signal,
   });

@@ -36,6 +36,11 @@ export function scenarioOverrides(flags: ScenarioFlags): ScenarioOverrides {
 }
 
 /** --nats-url, shared by every command that talks to NATS. */
+/** --target: a saga system of the user's, loaded through its HTTP API and checked on its NATS. */
+export function targetOption(): Option {
+  return new Option('--target <url>', "load and check your own saga system through its API (POST <url>/orders), watching its events on --nats-url; starts no services (see the scenario's target: section)").env('SAGA_SIM_TARGET');
+}
+
 export function natsUrlOption(): Option {
   return new Option('--nats-url <url>', 'use this NATS server instead of starting one').env('NATS_URL');
 }

@@ -1,7 +1,7 @@
 import chalk from 'chalk';
 import { UsageError } from '../errors.js';
-import type { EngineEvent } from '../engine/events.js';
-import type { RunEngine } from '../engine/run.js';
+import type { Engine, EngineEvent } from '../engine/events.js';
+
 import type { Report } from '../report/report.js';
 import { plainProgress } from '../report/progress-lines.js';
 import type { Paint } from '../report/summary-text.js';
@@ -49,7 +49,7 @@ export function stderrLine(line: string): void {
  * otherwise. `interrupts` (installed by the caller) stop it as every command does; the terminal is
  * given back on every path.
  */
-export async function watchRun(engine: RunEngine, interrupts: Interrupts, flags: DisplayFlags): Promise<Report> {
+export async function watchRun(engine: Engine, interrupts: Interrupts, flags: DisplayFlags): Promise<Report> {
   const tui = wantsTui(flags);
   if (!tui && !flags.quiet) engine.subscribe(plainProgress(stderrLine));
   interrupts.watch(engine);

@@ -83,3 +83,13 @@ export type EngineEvent =
   | { type: 'done'; report: Report };
 
 export type EngineListener = (event: EngineEvent) => void;
+
+/** What displays and commands hold of a run, whichever engine runs it (saga-sim's services, or a --target). */
+export interface Engine {
+  subscribe(listener: EngineListener): () => void;
+  /** Stops placing orders; sagas in flight drain. `interrupted` (Ctrl-C) marks the report. */
+  stopLoad(interrupted?: boolean): void;
+  togglePause(): void;
+  scaleRate(factor: number): void;
+  run(): Promise<Report>;
+}

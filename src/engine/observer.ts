@@ -16,6 +16,15 @@ export interface TerminalSeen {
   at: number;
 }
 
+/** What the observer needs of an event. */
+export interface ObservedEvent {
+  orderId: string;
+  type: EventType;
+  eventId: string;
+  /** Why an order was cancelled (order.cancelled.v1). */
+  reason?: string;
+}
+
 /**
  * Reads the event stream in order through its own ordered consumer, independent of the
  * services: the report's counts are what this saw cross NATS, not what services say they did.
@@ -89,13 +98,17 @@ export class StreamObserver {
       this.invalid++;
       return;
     }
+    this.accept({ orderId: event.orderId, type: event.type, eventId: event.eventId, reason: event.type === 'order.cancelled.v1' ? event.payload.reason : undefined });
+  }
+
+  /** One event, however it was read (saga-sim's own, or a target's through its mapping). */
+  accept(event: ObservedEvent): void {
     if (!this.ours(event.orderId)) {
       this.foreign++;
       return;
     }
     if (!this.book.record(event)) return;
-    const reason = event.type === 'order.cancelled.v1' ? event.payload.reason : undefined;
-    this.onEvent({ orderId: event.orderId, type: event.type, reason, at: now() }, isTerminalType(event.type));
+    this.onEvent({ orderId: event.orderId, type: event.type, reason: event.reason, at: now() }, isTerminalType(event.type));
   }
 
   async stop(): Promise<void> {

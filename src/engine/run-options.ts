@@ -43,6 +43,8 @@ export interface RunOptions {
    * external services, the design's namespace (theirs by default).
    */
   namespace?: Partial<Namespace>;
+  /** Base URL of a saga system to load and check instead of starting services (--target, or the scenario's target.url). */
+  target?: string;
   /** Aborting stops everything at once; the run then rejects with InterruptedError. */
   signal?: AbortSignal;
 }

@@ -341,7 +341,7 @@ export class RunEngine {
       settlement: { graceMs: this.graceMs, settled: settlement.settled },
       outcomes,
       observer,
-      snapshots,
+      orderStatus: new Map(snapshot('order').orders.map((o) => [o.orderId, o.status])),
       services: Object.fromEntries([...services].map(([n, s]) => [n, s.stats])) as Report['services'],
       thresholds: [...scenario.thresholds, ...(this.options.thresholds ?? [])],
       load: (this.load as LoadLoop).stats(),

@@ -1,4 +1,4 @@
-import type { RunEngine } from './run.js';
+import type { Engine } from './events.js';
 
 /**
  * How a command that runs engines one after another (a sweep's points, find-max's steps) is
@@ -8,5 +8,5 @@ export interface SeriesControl {
   /** A stop was asked for: start nothing new. */
   readonly stopping: boolean;
   /** The engine now running, which a stop reaches. */
-  watch(engine: RunEngine): void;
+  watch(engine: Engine): void;
 }

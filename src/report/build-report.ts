@@ -7,7 +7,6 @@ import { encodeHistogram } from '../metrics/histogram.js';
 import type { ThreadCores } from '../metrics/loop-busy.js';
 import type { Scenario } from '../scenario/schema.js';
 import { scriptedOrderId } from '../scenario/schema.js';
-import type { ServiceSnapshot, ServiceName } from '../services/service.js';
 import { checkExpectations, type OrderExpectation } from '../verify/expectations.js';
 import type { InvariantResult } from '../verify/invariants.js';
 import { evaluateThresholds, type Threshold } from '../verify/thresholds.js';
@@ -35,8 +34,11 @@ export interface ReportParts {
   settlement: Report['settlement'];
   outcomes: OutcomeTracker;
   observer: StreamObserver;
-  snapshots: ReadonlyMap<ServiceName, ServiceSnapshot>;
+  /** Each order's final status as its order service keeps it (for the scripted expectations). */
+  orderStatus: ReadonlyMap<string, string>;
   services: Report['services'];
+  /** Against a --target: its part of the report, and its invariants instead of the services' (in `invariants`). */
+  target?: Report['target'];
   thresholds: readonly Threshold[];
   load: { late: number; maxLagMs: number; dropped: number; pausedMs: number };
   faults: Report['faults'];
@@ -60,9 +62,7 @@ export function buildReport(p: ReportParts): Report {
   const { sent, invariants } = p;
   const finished = outcomes.finished.size;
   const throughput = sagasPerSecond({ loadStart: p.loadStart, finished, lastTerminalAt: outcomes.lastTerminalAt, warmupMs: p.warmupMs, measured: outcomes.measured, pausedMs: p.load.pausedMs });
-  const snapshot = <S extends ServiceName>(service: S) => p.snapshots.get(service) as Extract<ServiceSnapshot, { service: S }>;
-  const orderSnapshot = snapshot('order');
-  const statuses = new Map(orderSnapshot.orders.map((o) => [o.orderId, o.status]));
+  const statuses = p.orderStatus;
 
   const expectations = checkExpectations(
     scenario.script.flatMap((entry, i): OrderExpectation[] => (entry.expect ? [{ orderId: entry.id ?? scriptedOrderId(i), ...entry.expect }] : [])),
@@ -125,6 +125,7 @@ export function buildReport(p: ReportParts): Report {
       exhausted: observer.exhausted,
     },
     services: p.services,
+    ...(p.target ? { target: p.target } : {}),
     settlement: p.settlement,
     timeline: p.timeline ?? [],
     invariants,

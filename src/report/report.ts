@@ -14,6 +14,7 @@ import type { HeapProfile } from '../services/heap.js';
 import type { ExpectationResult } from '../verify/expectations.js';
 import type { InvariantResult } from '../verify/invariants.js';
 import type { ThresholdResult } from '../verify/thresholds.js';
+import type { EntryStats } from '../target/http-entry.js';
 
 /** Bumped on any incompatible change to the report's keys. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -117,7 +118,10 @@ export interface Report {
     /** Of those, messages a consumer gave up on after max_deliver deliveries (from the server's advisory). */
     exhausted: number;
   };
+  /** saga-sim's own services' counters (zeros against a --target, whose services are not saga-sim's). */
   services: Record<ServiceName, WorkerStats>;
+  /** A run against a system saga-sim did not start (--target): how its API answered, and what was checked over it. */
+  target?: TargetReport;
   /**
    * Sagas judged and dropped from memory while the run went on, `graceMs` after they settled on NATS
    * (ended, and compensated where needed), so memory stays flat however long the run.
@@ -131,6 +135,16 @@ export interface Report {
   thresholds: ThresholdResult[];
   /** True when no order is pending and every invariant, expectation and threshold passed. */
   passed: boolean;
+}
+
+export interface TargetReport {
+  url: string;
+  /** Orders POSTed, accepted (an order id came back), and failed by kind; `orders.total` counts the accepted. */
+  entry: EntryStats;
+  /** The API's final status against the terminal event (target.check). */
+  check: { checked: number; mismatched: number } | null;
+  /** The confirmed share against the rate the target is configured with (target.successRate), 95% Wilson interval. */
+  successRate: { expected: number; observed: number; ci: [number, number]; within: boolean } | null;
 }
 
 export function eventCounts(count: (type: EventType) => number): Record<EventType, number> {

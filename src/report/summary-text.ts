@@ -15,9 +15,10 @@ export const NO_PAINT: Paint = { ok: (t) => t, bad: (t) => t, dim: (t) => t, bol
 
 const pct = (part: number, total: number) => (total === 0 ? '0.0%' : `${((100 * part) / total).toFixed(1)}%`);
 
+const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)}ms`;
+
 export function latencyLine(l: LatencySummary): string {
-  const f = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)}ms`;
-  return `p50 ${f(l.p50)}  p90 ${f(l.p90)}  p99 ${f(l.p99)}  p99.9 ${f(l.p999)}  max ${f(l.max)}`;
+  return `p50 ${ms(l.p50)}  p90 ${ms(l.p90)}  p99 ${ms(l.p99)}  p99.9 ${ms(l.p999)}  max ${ms(l.max)}`;
 }
 
 function faultText(fault: Report['faults'][number]): string {
@@ -72,7 +73,7 @@ export function renderSummary(report: Report, paint: Paint = NO_PAINT, reportPat
   const broker = b.embedded ? `embedded nats-server ${b.version}` : `nats-server ${b.version}${b.namespace ? ` · namespace ${b.namespace}` : ''}${b.subjectPrefix ? ` · subjects ${b.subjectPrefix}…` : ''}`;
   const lines = [
     paint.bold(`saga-sim: ${report.scenario.name}`) +
-      paint.dim(`  seed ${report.seed} · ${report.topology} · ${report.delivery} · ${report.state} state · ${broker}${report.interrupted ? ' · interrupted' : report.stoppedEarly ? ' · stopped early' : ''}`),
+      paint.dim(`  seed ${report.seed} · ${report.target ? `target ${report.target.url}` : `${report.topology} · ${report.delivery} · ${report.state} state`} · ${broker}${report.interrupted ? ' · interrupted' : report.stoppedEarly ? ' · stopped early' : ''}`),
     `orders       ${o.total} total · ${o.confirmed} confirmed (${pct(o.confirmed, o.total)}) · ${o.cancelled} cancelled · ${o.failed} failed · ${o.pending} pending`,
     `cancelled    ${r.payment_failed} payment failed · ${r.out_of_stock} out of stock · ${r.payment_and_stock} both`,
     `compensated  ${report.compensations.inventoryReleased} inventory released · ${report.compensations.paymentRefunded} payment refunded`,
@@ -83,6 +84,7 @@ export function renderSummary(report: Report, paint: Paint = NO_PAINT, reportPat
     ...(report.latency.trend?.growing ? [`             latency ${trendText(report.latency.trend)}`] : []),
     `dead letters ${report.events.deadLetters}${report.events.exhausted > 0 ? ` (${report.events.exhausted} after max_deliver)` : ''}${report.events.lostCreated > 0 ? ` · lost in transit ${report.events.lostCreated} orders` : ''}${report.events.foreign > 0 ? ` · ${report.events.foreign} foreign events (not this run's orders, not counted)` : ''} · late sends ${report.load.lateSends}${report.load.droppedSends > 0 ? ` · dropped ${report.load.droppedSends}${report.load.maxInFlight === null ? ` (past the in-flight guard of ${IN_FLIGHT_GUARD.toLocaleString('en-US')} sagas; set orders.maxInFlight)` : ''}` : ''} · cpu ${report.process.cpuSeconds}s · max rss ${report.process.maxRssMb} MB${report.process.heap === 'lean' ? ' (lean heap)' : ''}`,
     ...(report.faults.length > 0 ? [`faults       ${report.faults.map(faultText).join(' · ')}`] : []),
+    ...(report.target ? targetLines(report.target) : []),
     'invariants',
     ...report.invariants.map((i) => `  ${mark(i.passed, paint)}  ${i.name}${i.passed ? '' : ` — ${i.details}`}`),
     ...thresholdLines(report, paint),
@@ -91,4 +93,18 @@ export function renderSummary(report: Report, paint: Paint = NO_PAINT, reportPat
   ];
   if (reportPath) lines.push(`report       ${reportPath}`);
   return lines.join('\n');
+}
+
+/** A --target run: how its API answered, and the checks beyond the invariants. */
+function targetLines(t: NonNullable<Report['target']>): string[] {
+  const e = t.entry;
+  const failed = Object.entries(e.errors).filter(([, n]) => n > 0);
+  const lines = [`target       ${e.requests} POSTs · ${e.accepted} accepted · ${e.requests - e.accepted} failed · response p50 ${ms(e.responseMs.p50)}  p99 ${ms(e.responseMs.p99)}  max ${ms(e.responseMs.max)}`];
+  if (failed.length > 0) lines.push(`             failed: ${failed.map(([kind, n]) => `${n} ${kind}`).join(' · ')} (first: ${Object.values(e.firstErrors)[0] ?? ''})`);
+  if (t.successRate) {
+    const { expected, observed, ci, within } = t.successRate;
+    lines.push(`             confirmed share ${(observed * 100).toFixed(1)}% (95% CI ${(ci[0] * 100).toFixed(1)}–${(ci[1] * 100).toFixed(1)}%) against the configured ${expected}: ${within ? 'within' : 'outside'}`);
+  }
+  if (t.check) lines.push(`             API status of ${t.check.checked} orders against NATS: ${t.check.mismatched} mismatched`);
+  return lines;
 }

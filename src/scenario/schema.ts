@@ -3,6 +3,7 @@ import { EVENT_TYPES } from '../events/subjects.js';
 import { parseThreshold } from '../verify/thresholds.js';
 import { DISTRIBUTION_HELP, parseDistribution } from '../load/distribution.js';
 import { parseDuration } from './duration.js';
+import { TargetSchema } from './target-schema.js';
 
 /** Defaults for every optional scenario key; docs/scenarios.md lists the same values. */
 export const DEFAULT_SEED = 1;
@@ -230,6 +231,8 @@ export const ScenarioSchema = z.strictObject({
   faults: z
     .array(Fault)
     .default([]),
+  /** A saga system of the user's to load and check instead of saga-sim's own services (`--target`). */
+  target: TargetSchema.optional(),
   /** A parameter sweep for `saga-sim sweep` (flags override it). */
   sweep: z
     .strictObject({

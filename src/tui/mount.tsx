@@ -1,6 +1,6 @@
 import { render, type Instance } from 'ink';
 import type { EngineEvent } from '../engine/events.js';
-import type { RunEngine } from '../engine/run.js';
+import type { Engine } from '../engine/events.js';
 import { App } from './App.js';
 
 /** Ink repaints at most this often; the engine publishes snapshots every 100 ms. */
@@ -16,7 +16,7 @@ export interface MountedDashboard {
  * `earlier` are those the run emitted while Ink was loading, replayed first so the first frame
  * shows where the start-up is.
  */
-export function mountDashboard(engine: RunEngine, abort: () => void, earlier: { events: EngineEvent[]; stop(): void } = { events: [], stop: () => undefined }): MountedDashboard {
+export function mountDashboard(engine: Engine, abort: () => void, earlier: { events: EngineEvent[]; stop(): void } = { events: [], stop: () => undefined }): MountedDashboard {
   let instance: Instance | undefined = render(
     <App
       subscribe={(listener) => {

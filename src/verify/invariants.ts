@@ -24,7 +24,7 @@ export interface InvariantInput {
 }
 
 /** Violations listed per invariant before the rest are summarised as a count. */
-const MAX_LISTED = 5;
+export const MAX_LISTED = 5;
 
 /** The names, in report order. */
 const NAMES = {
@@ -46,7 +46,7 @@ export function checkInvariants(input: InvariantInput): InvariantResult[] {
   return tally.results(input.inventory);
 }
 
-interface Count {
+export interface Count {
   checked: number;
   violations: number;
   listed: string[];
@@ -170,7 +170,8 @@ export class InvariantTally {
   }
 }
 
-function result(name: string, c: Count): InvariantResult {
+/** An invariant's result from its counts: passed, or the first few violations and how many more. */
+export function result(name: string, c: Count): InvariantResult {
   if (c.violations === 0) return { name, passed: true, details: `${c.checked} checked` };
   const more = c.violations > c.listed.length ? ` (+${c.violations - c.listed.length} more)` : '';
   return { name, passed: false, details: `${c.violations} of ${c.checked} violate it: ${c.listed.join('; ')}${more}` };

@@ -1,0 +1,249 @@
+import { connectionStateOf } from '../broker/connection.js';
+import { DESIGN_NAMES } from '../broker/names.js';
+import { InterruptedError, UsageError } from '../errors.js';
+import { wilson } from '../experiment/wilson.js';
+import { buildCatalogue } from '../load/catalogue.js';
+import { createOrderSource } from '../load/order-source.js';
+import { IN_FLIGHT_GUARD, loadPlan } from '../load/plan.js';
+import { buildReport } from '../report/build-report.js';
+import type { Report, TargetReport } from '../report/report.js';
+import { TargetSchema } from '../scenario/target-schema.js';
+import type { PlaceOrder } from '../services/order/logic.js';
+import { emptyStats } from '../services/protocol.js';
+import { SERVICE_NAMES } from '../services/service.js';
+import { HttpOrderEntry } from '../target/http-entry.js';
+import { TargetIntake } from '../target/intake.js';
+import { EventMapping } from '../target/mapping.js';
+import { checkStatuses } from '../target/status-check.js';
+import { checkTarget } from '../verify/target-invariants.js';
+import { Cleanups } from './cleanups.js';
+import { condition, now } from './clock.js';
+import type { ConnectionState, EngineEvent, EngineListener, Phase } from './events.js';
+import { startClosedLoop, startOpenLoop, type LoadLoop } from './load-loop.js';
+import { coarseTimer, preciseTimer } from './precise-timer.js';
+import { preciseSendTimes } from '../services/heap.js';
+import type { RunOptions } from './run-options.js';
+import { SagaWatch } from './saga-watch.js';
+import { startSnapshots } from './snapshot-ticker.js';
+import { startBroker } from './stack.js';
+import { TimelineRecorder } from './timeline.js';
+
+const START_LEAD_MS = 5;
+/** After the last terminal event, how long compensations still owed may take to cross NATS. */
+const COMPENSATION_WAIT_MS = 3000;
+
+interface Entries {
+  entry: HttpOrderEntry;
+  /** POSTs not answered yet. */
+  pending: number;
+  /** The target's ids of the orders it accepted, in order. */
+  placed: string[];
+  answered: ReturnType<typeof condition>;
+}
+
+/**
+ * A run against a saga system saga-sim did not start: orders go in through its HTTP API, the
+ * saga is watched on its NATS through the scenario's mapping, and the verdict comes from the
+ * events alone. Same events, report, thresholds and exit codes as a run of saga-sim's own services.
+ */
+export class TargetRunEngine {
+  private readonly listeners = new Set<EngineListener>();
+  private readonly abort = new AbortController();
+  private readonly timeline = new TimelineRecorder();
+  private load: LoadLoop | undefined;
+  private phase: Phase = 'starting-broker';
+  private connection: ConnectionState = 'connected';
+  private loadStopped = false;
+  private interrupted = false;
+
+  constructor(private readonly options: RunOptions & { target: string }) {
+    if (options.services === 'external') throw new UsageError('--target and --services external do not go together: a target runs its own services');
+    this.listeners.add(this.timeline.listener);
+  }
+
+  subscribe(listener: EngineListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  stopLoad(interrupted = true): void {
+    this.loadStopped = true;
+    this.interrupted ||= interrupted;
+    this.load?.wake();
+  }
+
+  togglePause(): void {
+    const stats = this.load?.stats();
+    if (stats?.paused) this.load?.resume();
+    else this.load?.pause();
+  }
+
+  scaleRate(factor: number): void {
+    this.load?.scale(factor);
+  }
+
+  private emit(event: EngineEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private enter(phase: Phase): void {
+    this.phase = phase;
+    this.emit({ type: 'phase', phase });
+  }
+
+  private guard(): void {
+    if (this.options.signal?.aborted) throw new InterruptedError('interrupted');
+  }
+
+  async run(): Promise<Report> {
+    const { scenario, natsUrl, signal } = this.options;
+    if (!natsUrl) throw new UsageError('--target needs --nats-url: the NATS server the target\'s services use, where saga-sim watches the saga');
+    const config = scenario.target ?? TargetSchema.parse({});
+    const cleanups = new Cleanups();
+    const cpuAtStart = process.cpuUsage();
+    const onAbort = () => this.abort.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      this.enter('starting-broker');
+      const broker = await startBroker({ natsUrl, name: 'saga-sim-target', names: DESIGN_NAMES }, cleanups);
+      this.emit({ type: 'broker', broker: broker.info });
+      void (async () => {
+        for await (const s of broker.nc.status()) this.connection = connectionStateOf(s.type) ?? this.connection;
+      })();
+      this.enter('provisioning');
+      const catalogue = buildCatalogue(scenario);
+      const entry = new HttpOrderEntry(this.options.target, config, new Map(catalogue.map((p, i) => [p.id, i])));
+      cleanups.add(() => entry.close());
+      await entry.probe();
+      const mapping = new EventMapping(config.events);
+      const source = createOrderSource(scenario, catalogue);
+      const plan = loadPlan(scenario, source.scriptedIds.length);
+      this.emit({ type: 'start', info: { scenario: scenario.name, seed: scenario.seed, topology: scenario.topology, delivery: scenario.delivery, planned: plan.planned, rate: scenario.orders.rate } });
+      const watch = new SagaWatch(scenario, new Set(), (at) => this.load?.finished?.(at));
+      const owed = new Set<string>();
+      const compensated = condition(() => owed.size === 0);
+      const intake = new TargetIntake(mapping, watch.observer, (id) => watch.outcomes.placed(id), (id) => {
+        if (owesCompensation(watch, id)) owed.add(id);
+        else owed.delete(id);
+        compensated.poke();
+      });
+      await intake.start(broker.nc);
+      cleanups.add(async () => intake.stop());
+      const entries: Entries = { entry, pending: 0, placed: [], answered: condition(() => entries.pending === 0) };
+      const loaded = await this.runLoad(watch, intake, entries, plan, source.next, cleanups);
+      await this.drain(watch, entries, compensated);
+      intake.sweep(true);
+      this.enter('verifying');
+      const statusChecks = config.check ? await checkStatuses(entry, config.check, entries.placed, watch) : undefined;
+      const invariants = checkTarget({ placed: entries.placed, observed: watch.observer.book, publishes: (t) => mapping.has(t), foreign: watch.observer.foreign, statusChecks });
+      const report = buildReport({
+        scenario,
+        broker: broker.info,
+        brokerUsage: null,
+        startedAt: loaded.startedAt,
+        loadStart: loaded.loadStart,
+        endedAt: now(),
+        interrupted: this.interrupted,
+        stoppedEarly: this.loadStopped,
+        sent: watch.sent,
+        invariants,
+        lostCreated: 0,
+        settlement: { graceMs: 0, settled: 0 },
+        outcomes: watch.outcomes,
+        observer: watch.observer,
+        orderStatus: new Map(),
+        services: Object.fromEntries(SERVICE_NAMES.map((n) => [n, emptyStats()])) as Report['services'],
+        target: targetReport(this.options.target, entry, statusChecks, config.successRate, watch),
+        thresholds: [...scenario.thresholds, ...(this.options.thresholds ?? [])],
+        load: (this.load as LoadLoop).stats(),
+        faults: [],
+        cpuAtStart,
+        loopBusy: {},
+        threads: null,
+        heap: this.options.heap ?? 'fast',
+        warmupMs: this.options.warmupMs ?? 0,
+        timeline: this.timeline.points,
+      });
+      this.enter('done');
+      this.emit({ type: 'done', report });
+      return report;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      await cleanups.run();
+    }
+  }
+
+  private async runLoad(watch: SagaWatch, intake: TargetIntake, entries: Entries, plan: ReturnType<typeof loadPlan>, next: (seq: number) => PlaceOrder, cleanups: Cleanups) {
+    const { scenario } = this.options;
+    this.enter('loading');
+    const startedAt = now();
+    startSnapshots(
+      { intervalMs: this.options.snapshotIntervalMs ?? 100, startedAt, planned: plan.planned, rate: scenario.orders.rate, watch, services: new Map(), phase: () => this.phase, load: () => this.load, connection: () => this.connection, emit: (event) => this.emit(event) },
+      cleanups,
+    );
+    const sweeper = setInterval(() => intake.sweep(), 1000);
+    cleanups.add(async () => clearInterval(sweeper));
+    const timer = preciseSendTimes(this.options.heap ?? 'fast') ? preciseTimer() : coarseTimer();
+    await timer.ready();
+    cleanups.add(() => timer.close());
+    const loadStart = startedAt + START_LEAD_MS;
+    watch.outcomes.recordFrom = loadStart + (this.options.warmupMs ?? 0);
+    const enter = (order: PlaceOrder, intendedAt: number, sentAt: number) => {
+      entries.pending++;
+      void entries.entry.place(order).then((entered) => {
+        entries.pending--;
+        if (entered.ok) {
+          // Latency still counts from the intended send: the wait for the POST is part of it.
+          watch.placed([{ ...order, orderId: entered.targetId }], [intendedAt], sentAt);
+          entries.placed.push(entered.targetId);
+          intake.claim(entered.targetId);
+          watch.ended.poke();
+        } else this.load?.finished?.(now());
+        entries.answered.poke();
+      });
+    };
+    const callbacks = {
+      startAt: loadStart,
+      timer,
+      inFlight: () => watch.inFlight + entries.pending,
+      next,
+      stopped: () => this.loadStopped || this.abort.signal.aborted,
+      place: (orders: PlaceOrder[], intendedAt: number[], sentAt: number) => orders.forEach((o, i) => enter(o, intendedAt[i] as number, sentAt)),
+    };
+    const limits = { count: plan.count, durationMs: plan.durationMs, maxInFlight: plan.kind === 'open' ? (plan.maxInFlight ?? IN_FLIGHT_GUARD) : undefined, mustSend: 0 };
+    this.load = plan.kind === 'open' ? startOpenLoop(plan.arrivals, limits, callbacks) : startClosedLoop(plan.concurrency, plan.thinkMs, limits, callbacks);
+    this.abort.signal.addEventListener('abort', () => this.load?.wake(), { once: true });
+    await this.load.done;
+    this.guard();
+    return { startedAt, loadStart };
+  }
+
+  private async drain(watch: SagaWatch, entries: Entries, compensated: ReturnType<typeof condition>): Promise<void> {
+    const { scenario } = this.options;
+    this.enter('draining');
+    const start = now();
+    await entries.answered.wait(scenario.drainTimeout, this.abort.signal);
+    await watch.ended.wait(Math.max(0, scenario.drainTimeout - (now() - start)), this.abort.signal);
+    await compensated.wait(Math.min(COMPENSATION_WAIT_MS, Math.max(0, scenario.drainTimeout - (now() - start))), this.abort.signal);
+    this.guard();
+  }
+}
+
+/** A failure after a hold whose undo has not crossed NATS yet. */
+function owesCompensation(watch: SagaWatch, orderId: string): boolean {
+  const counts = watch.observer.book.orders.get(orderId)?.counts ?? {};
+  const has = (t: keyof typeof counts) => (counts[t] ?? 0) > 0;
+  return (has('payment.failed.v1') && has('inventory.reserved.v1') && !has('inventory.released.v1')) || (has('inventory.failed.v1') && has('payment.confirmed.v1') && !has('payment.refunded.v1'));
+}
+
+function targetReport(url: string, entry: HttpOrderEntry, statusChecks: { checked: number; mismatches: string[] } | undefined, expected: number | undefined, watch: SagaWatch): TargetReport {
+  const total = watch.sent;
+  const confirmed = watch.outcomes.counts.confirmed;
+  const ci = wilson(confirmed, total);
+  return {
+    url,
+    entry: entry.stats(),
+    check: statusChecks ? { checked: statusChecks.checked, mismatched: statusChecks.mismatches.length } : null,
+    successRate: expected === undefined ? null : { expected, observed: total === 0 ? 0 : confirmed / total, ci, within: expected >= ci[0] && expected <= ci[1] },
+  };
+}
