@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { startEmbeddedServer, withNatsServer, type EmbeddedServer } from '../broker/embedded-server.js';
-import { RunEngine } from '../engine/run.js';
+import { createEngine } from '../engine/create-engine.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_BASELINE_SECONDS, measureBaseline, sagaMessagesPerSecond } from '../experiment/baseline.js';
 import { findMax, judge } from '../experiment/find-max.js';
@@ -17,10 +17,11 @@ import { EXIT } from './exit-codes.js';
 import { Interrupts } from './interrupts.js';
 import { duration, positiveInt, positiveNumber } from './options.js';
 import { namespaceOf, namespaceOptions, type NamespaceFlags } from './namespace-flags.js';
-import { natsUrlOption, scenarioOverrides, servicesOption, stackOptions, type ScenarioFlags } from './scenario-flags.js';
+import { natsUrlOption, scenarioOverrides, servicesOption, targetOption, stackOptions, type ScenarioFlags } from './scenario-flags.js';
 import { paintFor, simulatedPayment, stderrLine, watchRun } from './watch-run.js';
 
 interface BenchFlags extends ScenarioFlags, NamespaceFlags {
+  target?: string;
   duration: string;
   warmup: string;
   findMax?: boolean;
@@ -49,6 +50,7 @@ export function benchCommand(): Command {
     .option('--slo <expr>', 'with --find-max, e.g. "p99<20ms" (any threshold expression)');
   for (const option of stackOptions()) command.addOption(option);
   command.addOption(servicesOption());
+  command.addOption(targetOption());
   for (const option of namespaceOptions('a fresh run id per run; with --services external, the services\' (none)')) command.addOption(option);
   return command
     .addOption(natsUrlOption())
@@ -68,6 +70,7 @@ Examples:
   $ saga-sim bench scenarios/happy-path.yaml --rate 3000 --state memory --acks single   # without durable state
   $ saga-sim bench scenarios/happy-path.yaml --rate 3000 --duration 6m --heap lean      # a soak run: RSS over time
   $ saga-sim bench scenarios/happy-path.yaml --rate 8000 --max-in-flight 500            # overload: count drops, not a growing backlog
+  $ saga-sim bench scenarios/mixed-90.yaml --target http://127.0.0.1:3004 --nats-url nats://127.0.0.1:4222 --find-max   # your own system
 
 Exit codes: 0 measured (and, with --find-max, some rate was sustained) · 1 the run broke an invariant
 or no rate was sustained · 2 usage or scenario error · 3 infrastructure error · 130 interrupted`,
@@ -102,7 +105,7 @@ async function benchAction(file: string, flags: BenchFlags, interrupts: Interrup
     let server: EmbeddedServer | undefined;
     const natsUrl = flags.natsUrl ?? (flags.baseline ? (server = await startEmbeddedServer()).url : undefined);
     try {
-      const engine = new RunEngine({ scenario: scenarioAt(rate), natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap, services: flags.services, namespace: namespaceOf(flags), signal: interrupts.signal });
+      const engine = createEngine({ scenario: scenarioAt(rate), target: flags.target, natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap, services: flags.services, namespace: namespaceOf(flags), signal: interrupts.signal });
       const report = await watchRun(engine, interrupts, flags);
       process.stdout.write(`${renderBench(report, rate)}\n`);
       const baseline = flags.baseline && natsUrl ? await baselineFor(natsUrl, report, flags.quiet) : undefined;
@@ -120,7 +123,7 @@ async function benchAction(file: string, flags: BenchFlags, interrupts: Interrup
   return withNatsServer(flags.natsUrl, async (natsUrl, server) => {
     const measure = async (stepRate: number) => {
       if (!flags.quiet) process.stderr.write(`trying ${stepRate}/s for ${flags.duration}…\n`);
-      const engine = new RunEngine({ scenario: scenarioAt(stepRate), natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap, services: flags.services, namespace: namespaceOf(flags), signal: interrupts.signal });
+      const engine = createEngine({ scenario: scenarioAt(stepRate), target: flags.target, natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap, services: flags.services, namespace: namespaceOf(flags), signal: interrupts.signal });
       interrupts.watch(engine);
       if (!flags.quiet) engine.subscribe(plainProgress((line) => stderrLine(`  ${line}`)));
       const report = await engine.run();

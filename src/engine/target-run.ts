@@ -135,7 +135,7 @@ export class TargetRunEngine {
       intake.sweep(true);
       this.enter('verifying');
       const statusChecks = config.check ? await checkStatuses(entry, config.check, entries.placed, watch) : undefined;
-      const invariants = checkTarget({ placed: entries.placed, observed: watch.observer.book, publishes: (t) => mapping.has(t), foreign: watch.observer.foreign, statusChecks });
+      const invariants = checkTarget({ entry: entry.stats(), placed: entries.placed, observed: watch.observer.book, publishes: (t) => mapping.has(t), foreign: watch.observer.foreign, statusChecks });
       const report = buildReport({
         scenario,
         broker: broker.info,
@@ -237,8 +237,10 @@ function owesCompensation(watch: SagaWatch, orderId: string): boolean {
 }
 
 function targetReport(url: string, entry: HttpOrderEntry, statusChecks: { checked: number; mismatches: string[] } | undefined, expected: number | undefined, watch: SagaWatch): TargetReport {
-  const total = watch.sent;
-  const confirmed = watch.outcomes.counts.confirmed;
+  // Payments, not orders: a stock failure cancels an order whatever its payment did.
+  const book = watch.observer.book;
+  const confirmed = book.count('payment.confirmed.v1');
+  const total = confirmed + book.count('payment.failed.v1');
   const ci = wilson(confirmed, total);
   return {
     url,

@@ -143,7 +143,7 @@ export interface TargetReport {
   entry: EntryStats;
   /** The API's final status against the terminal event (target.check). */
   check: { checked: number; mismatched: number } | null;
-  /** The confirmed share against the rate the target is configured with (target.successRate), 95% Wilson interval. */
+  /** The share of payments confirmed against the rate the target is configured with (target.successRate), 95% Wilson interval. */
   successRate: { expected: number; observed: number; ci: [number, number]; within: boolean } | null;
 }
 

@@ -103,7 +103,7 @@ function targetLines(t: NonNullable<Report['target']>): string[] {
   if (failed.length > 0) lines.push(`             failed: ${failed.map(([kind, n]) => `${n} ${kind}`).join(' · ')} (first: ${Object.values(e.firstErrors)[0] ?? ''})`);
   if (t.successRate) {
     const { expected, observed, ci, within } = t.successRate;
-    lines.push(`             confirmed share ${(observed * 100).toFixed(1)}% (95% CI ${(ci[0] * 100).toFixed(1)}–${(ci[1] * 100).toFixed(1)}%) against the configured ${expected}: ${within ? 'within' : 'outside'}`);
+    lines.push(`             payments confirmed ${(observed * 100).toFixed(1)}% (95% CI ${(ci[0] * 100).toFixed(1)}–${(ci[1] * 100).toFixed(1)}%) against the configured ${expected}: ${within ? 'within' : 'outside'}`);
   }
   if (t.check) lines.push(`             API status of ${t.check.checked} orders against NATS: ${t.check.mismatched} mismatched`);
   return lines;

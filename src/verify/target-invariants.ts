@@ -10,6 +10,8 @@ export interface TargetCheckInput {
   publishes: (type: EventType) => boolean;
   /** Events about orders this run did not place. */
   foreign: number;
+  /** POSTs made, and those that got no order in (by kind: timeout, http_5xx, …). */
+  entry: { requests: number; errors: Record<string, number> };
   /** The API's final status against the terminal event, for the orders checked (when asked). */
   statusChecks?: { checked: number; mismatches: string[] };
 }
@@ -37,7 +39,12 @@ export function checkTarget(input: TargetCheckInput): InvariantResult[] {
     const broken = rules.find((r) => n(r.failed as EventType) > 0 && n(r.held as EventType) > 0 && n(r.undo as EventType) === 0);
     add(compensated, broken ? `${id}: ${broken.says}` : undefined);
   }
+  const refused = Object.entries(input.entry.errors).filter(([, n]) => n > 0);
+  const failed = refused.reduce((sum, [, n]) => sum + n, 0);
   const results = [
+    failed === 0
+      ? { name: ACCEPTED, passed: true, details: `${input.entry.requests} accepted` }
+      : { name: ACCEPTED, passed: false, details: `${failed} of ${input.entry.requests} got no order in: ${refused.map(([kind, n]) => `${n} ${kind}`).join(', ')}` },
     result(`every placed order has ${created ? 'one order.created.v1 and ' : ''}exactly one terminal event on NATS`, once),
     result('no order both confirmed and compensated', both),
     rules.length > 0
@@ -55,6 +62,7 @@ export function checkTarget(input: TargetCheckInput): InvariantResult[] {
 }
 
 const FOREIGN = 'no event about an order this run did not place';
+const ACCEPTED = 'the target accepted every order (an order id in its answer)';
 const fresh = (): Count => ({ checked: 0, violations: 0, listed: [] });
 
 function add(count: Count, violation: string | undefined): void {
