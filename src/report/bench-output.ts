@@ -28,7 +28,7 @@ function outcomeLine(report: Report): string {
 export function renderBench(report: Report, rate: number): string {
   const cores = report.durationSeconds > 0 ? report.process.cpuSeconds / report.durationSeconds : 0;
   return [
-    `bench: ${report.scenario.name} at ${rate}/s · ${report.delivery} · ${report.state} state · ${report.topology} · nats-server ${report.broker.version}`,
+    `bench: ${report.scenario.name} at ${rate}/s · ${report.target ? `target ${report.target.url} (response p50 ${report.target.entry.responseMs.p50.toFixed(2)} ms, p99 ${report.target.entry.responseMs.p99.toFixed(2)} ms)` : `${report.delivery} · ${report.state} state · ${report.topology}`} · nats-server ${report.broker.version}`,
     `achieved     ${report.throughput.sagasPerSecond} sagas/s (offered ${rate}/s) · ${report.orders.total} orders · ${report.orders.pending} pending · invariants ${report.invariants.every((i) => i.passed) ? 'pass' : 'FAIL'}`,
     outcomeLine(report),
     `late sends   ${report.load.lateSends} (max lag ${n(report.load.maxLagMs)} ms) · dropped ${report.load.droppedSends}${report.load.maxInFlight === null ? '' : ` (at ${report.load.maxInFlight} in flight)`}`,
