@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { TargetSchema } from '../../src/scenario/target-schema.js';
 import { root, startCli } from '../helpers/cli.js';
 import { waitFor } from '../helpers/nats.js';
 
@@ -37,6 +39,19 @@ describe('the README, as written', () => {
     const out = bash(commands[1] as string, { CI: 'true' });
     expect(out).toContain('result       PASSED');
   }, 120_000);
+
+  it('Test your own saga: the mapping shown is the reference system\'s, and its scenario validates', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## Test your own saga\n'));
+    const shown = parseYaml(/```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '') as { target: Record<string, unknown> };
+    const fixture = parseYaml(readFileSync(join(root, 'test/fixtures/reference-saga/scenario.yaml'), 'utf8')) as { target: Record<string, unknown> };
+    const { url, ...mapping } = TargetSchema.parse(shown.target);
+    expect(url).toBe('http://127.0.0.1:8080');
+    const { url: none, ...fixtureMapping } = TargetSchema.parse(fixture.target);
+    expect(none).toBeUndefined();
+    expect(mapping).toEqual(fixtureMapping);
+    expect(bash('node bin/saga-sim validate scenarios/nest-saga.yaml test/fixtures/reference-saga/scenario.yaml')).toContain('ok  scenarios/nest-saga.yaml');
+  });
 
   describe('Run it like the design', () => {
     let up: ReturnType<typeof startCli>;
