@@ -3,8 +3,7 @@ import { RunEngine } from './run.js';
 import type { RunOptions } from './run-options.js';
 import { TargetRunEngine } from './target-run.js';
 
-/** The engine for a run: saga-sim's own services, or the user's system when there is a target (--target or target.url). */
+/** The engine for a run: saga-sim's own services, or the user's system when there is a target (--target, or a target: section). */
 export function createEngine(options: RunOptions): Engine {
-  const target = options.target ?? options.scenario.target?.url;
-  return target ? new TargetRunEngine({ ...options, target }) : new RunEngine(options);
+  return options.target !== undefined || options.scenario.target !== undefined ? new TargetRunEngine(options) : new RunEngine(options);
 }

@@ -11,7 +11,9 @@ import { TargetSchema } from '../scenario/target-schema.js';
 import type { PlaceOrder } from '../services/order/logic.js';
 import { emptyStats } from '../services/protocol.js';
 import { SERVICE_NAMES } from '../services/service.js';
+import type { OrderEntry } from '../target/entry-tally.js';
 import { HttpOrderEntry } from '../target/http-entry.js';
+import { NatsOrderEntry } from '../target/nats-entry.js';
 import { TargetIntake } from '../target/intake.js';
 import { EventMapping } from '../target/mapping.js';
 import { checkStatuses } from '../target/status-check.js';
@@ -33,7 +35,7 @@ const START_LEAD_MS = 5;
 const COMPENSATION_WAIT_MS = 3000;
 
 interface Entries {
-  entry: HttpOrderEntry;
+  entry: OrderEntry;
   /** POSTs not answered yet. */
   pending: number;
   /** The target's ids of the orders it accepted, in order. */
@@ -56,7 +58,7 @@ export class TargetRunEngine {
   private loadStopped = false;
   private interrupted = false;
 
-  constructor(private readonly options: RunOptions & { target: string }) {
+  constructor(private readonly options: RunOptions) {
     if (options.services === 'external') throw new UsageError('--target and --services external do not go together: a target runs its own services');
     this.listeners.add(this.timeline.listener);
   }
@@ -112,9 +114,13 @@ export class TargetRunEngine {
       })();
       this.enter('provisioning');
       const catalogue = buildCatalogue(scenario);
-      const entry = new HttpOrderEntry(this.options.target, config, new Map(catalogue.map((p, i) => [p.id, i])));
-      cleanups.add(() => entry.close());
-      await entry.probe();
+      const index = new Map(catalogue.map((p, i) => [p.id, i]));
+      const url = this.options.target ?? config.url;
+      const http = url ? new HttpOrderEntry(url, config, index) : undefined;
+      if (!http && (config.order.via === 'http' || config.check)) throw new UsageError("the target's URL is missing: give --target <url> or target.url in the scenario");
+      if (http) cleanups.add(() => http.close());
+      const entry: OrderEntry = config.order.via === 'nats' ? new NatsOrderEntry(broker.nc, config, index) : (http as HttpOrderEntry);
+      await (http ?? entry).probe();
       const mapping = new EventMapping(config.events);
       const source = createOrderSource(scenario, catalogue);
       const plan = loadPlan(scenario, source.scriptedIds.length);
@@ -134,7 +140,7 @@ export class TargetRunEngine {
       await this.drain(watch, entries, compensated);
       intake.sweep(true);
       this.enter('verifying');
-      const statusChecks = config.check ? await checkStatuses(entry, config.check, entries.placed, watch) : undefined;
+      const statusChecks = config.check && http ? await checkStatuses(http, config.check, entries.placed, watch) : undefined;
       const invariants = checkTarget({ entry: entry.stats(), placed: entries.placed, observed: watch.observer.book, publishes: (t) => mapping.has(t), foreign: watch.observer.foreign, statusChecks });
       const report = buildReport({
         scenario,
@@ -153,7 +159,7 @@ export class TargetRunEngine {
         observer: watch.observer,
         orderStatus: new Map(),
         services: Object.fromEntries(SERVICE_NAMES.map((n) => [n, emptyStats()])) as Report['services'],
-        target: targetReport(this.options.target, entry, statusChecks, config.successRate, watch),
+        target: targetReport(entry.url, entry, statusChecks, config.successRate, watch),
         thresholds: [...scenario.thresholds, ...(this.options.thresholds ?? [])],
         load: (this.load as LoadLoop).stats(),
         faults: [],
@@ -236,7 +242,7 @@ function owesCompensation(watch: SagaWatch, orderId: string): boolean {
   return (has('payment.failed.v1') && has('inventory.reserved.v1') && !has('inventory.released.v1')) || (has('inventory.failed.v1') && has('payment.confirmed.v1') && !has('payment.refunded.v1'));
 }
 
-function targetReport(url: string, entry: HttpOrderEntry, statusChecks: { checked: number; mismatches: string[] } | undefined, expected: number | undefined, watch: SagaWatch): TargetReport {
+function targetReport(url: string, entry: OrderEntry, statusChecks: { checked: number; mismatches: string[] } | undefined, expected: number | undefined, watch: SagaWatch): TargetReport {
   // Payments, not orders: a stock failure cancels an order whatever its payment did.
   const book = watch.observer.book;
   const confirmed = book.count('payment.confirmed.v1');

@@ -14,7 +14,7 @@ import type { HeapProfile } from '../services/heap.js';
 import type { ExpectationResult } from '../verify/expectations.js';
 import type { InvariantResult } from '../verify/invariants.js';
 import type { ThresholdResult } from '../verify/thresholds.js';
-import type { EntryStats } from '../target/http-entry.js';
+import type { EntryStats } from '../target/entry-tally.js';
 
 /** Bumped on any incompatible change to the report's keys. */
 export const REPORT_SCHEMA_VERSION = 1;

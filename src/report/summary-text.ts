@@ -99,7 +99,7 @@ export function renderSummary(report: Report, paint: Paint = NO_PAINT, reportPat
 function targetLines(t: NonNullable<Report['target']>): string[] {
   const e = t.entry;
   const failed = Object.entries(e.errors).filter(([, n]) => n > 0);
-  const lines = [`target       ${e.requests} POSTs · ${e.accepted} accepted · ${e.requests - e.accepted} failed · response p50 ${ms(e.responseMs.p50)}  p99 ${ms(e.responseMs.p99)}  max ${ms(e.responseMs.max)}`];
+  const lines = [`target       ${e.requests} ${t.url.startsWith('nats:') ? `requests on ${t.url.slice(5)}` : 'POSTs'} · ${e.accepted} accepted · ${e.requests - e.accepted} failed · response p50 ${ms(e.responseMs.p50)}  p99 ${ms(e.responseMs.p99)}  max ${ms(e.responseMs.max)}`];
   if (failed.length > 0) lines.push(`             failed: ${failed.map(([kind, n]) => `${n} ${kind}`).join(' · ')} (first: ${Object.values(e.firstErrors)[0] ?? ''})`);
   if (t.successRate) {
     const { expected, observed, ci, within } = t.successRate;

@@ -28,6 +28,10 @@ export const TargetSchema = z.strictObject({
   url: z.string().url().optional(),
   order: z
     .strictObject({
+      /** http: POST to url + path. nats: a message on `subject` (a request whose reply carries the id, or with reply false a publish whose body carries "{{orderRef}}"). */
+      via: z.enum(['http', 'nats']).default('http'),
+      subject: Subject.optional(),
+      reply: z.boolean().default(true),
       path: z.string().startsWith('/').default('/orders'),
       /** The body, with "{{customerId}}", "{{items}}", "{{total}}" and "{{orderRef}}" (saga-sim's own id) filled in. */
       body: z.record(z.string(), z.unknown()).default(DESIGN_BODY),
@@ -39,7 +43,12 @@ export const TargetSchema = z.strictObject({
       /** Connections kept open to the target (HTTP keep-alive). */
       connections: z.number().int().positive().max(1024).default(64),
     })
-    .default({ path: '/orders', body: DESIGN_BODY, item: DESIGN_ITEM, orderId: 'orderId', timeout: 10_000, connections: 64 }),
+    .default({ via: 'http', reply: true, path: '/orders', body: DESIGN_BODY, item: DESIGN_ITEM, orderId: 'orderId', timeout: 10_000, connections: 64 })
+    .refine((o) => o.via === 'http' || o.subject !== undefined, { message: 'order.via nats needs order.subject', path: ['subject'] })
+    .refine((o) => o.via === 'http' || o.reply || JSON.stringify(o.body).includes('{{orderRef}}'), {
+      message: 'a publish without reply must carry saga-sim\'s order id: put "{{orderRef}}" where the target takes a client-chosen id',
+      path: ['body'],
+    }),
   /** The target's product ids, by product number: "prod-{n}" gives prod-1, prod-2, …; default the catalogue's. */
   productId: z.string().includes('{n}').optional(),
   events: z

@@ -1,37 +1,19 @@
 import { Pool } from 'undici';
 import { TargetUnavailableError } from '../errors.js';
-import { createHistogram, recordMs, summarize, type LatencySummary } from '../metrics/histogram.js';
 import type { TargetConfig } from '../scenario/target-schema.js';
 import type { PlaceOrder } from '../services/order/logic.js';
+import { EntryTally, type Entered, type EntryStats, type OrderEntry } from './entry-tally.js';
 import { readId, readPath } from './json-path.js';
 import { orderBody } from './order-body.js';
-
-/** Why an order did not get into the target: counted by kind in the report, never a crash. */
-export const ENTRY_ERRORS = ['unreachable', 'timeout', 'http_4xx', 'http_5xx', 'no_order_id'] as const;
-export type EntryError = (typeof ENTRY_ERRORS)[number];
-
-export type Entered = { ok: true; targetId: string } | { ok: false; kind: EntryError; detail: string };
-
-export interface EntryStats {
-  requests: number;
-  accepted: number;
-  errors: Record<EntryError, number>;
-  /** The first answer of each kind, for the summary (bodies cut short). */
-  firstErrors: Partial<Record<EntryError, string>>;
-  /** From the request leaving to its response, ms. */
-  responseMs: LatencySummary;
-}
 
 /**
  * Places orders through the target's HTTP API: POST with the scenario's body on a keep-alive pool
  * (undici), the new order's id read from the response. Response times are measured here; a
  * saga's latency is still from its intended send time, measured on NATS.
  */
-export class HttpOrderEntry {
+export class HttpOrderEntry implements OrderEntry {
   private readonly pool: Pool;
-  private readonly histogram = createHistogram();
-  private readonly counts = { requests: 0, accepted: 0, errors: Object.fromEntries(ENTRY_ERRORS.map((k) => [k, 0])) as Record<EntryError, number> };
-  private readonly firstErrors: Partial<Record<EntryError, string>> = {};
+  private readonly tally = new EntryTally();
 
   constructor(
     readonly url: string,
@@ -56,17 +38,8 @@ export class HttpOrderEntry {
     }
   }
 
-  async place(order: PlaceOrder): Promise<Entered> {
-    this.counts.requests++;
-    const started = performance.now();
-    const result = await this.post(order);
-    recordMs(this.histogram, performance.now() - started);
-    if (result.ok) this.counts.accepted++;
-    else {
-      this.counts.errors[result.kind]++;
-      this.firstErrors[result.kind] ??= result.detail.slice(0, 200);
-    }
-    return result;
+  place(order: PlaceOrder): Promise<Entered> {
+    return this.tally.time(() => this.post(order));
   }
 
   private async post(order: PlaceOrder): Promise<Entered> {
@@ -114,7 +87,7 @@ export class HttpOrderEntry {
   }
 
   stats(): EntryStats {
-    return { ...this.counts, errors: { ...this.counts.errors }, firstErrors: { ...this.firstErrors }, responseMs: summarize(this.histogram) };
+    return this.tally.stats();
   }
 
   close(): Promise<void> {

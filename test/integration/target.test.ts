@@ -115,6 +115,16 @@ describe('run --target', () => {
     expect(r.stdout).toMatch(/\b200\b/);
   }, 240_000);
 
+  it('places orders by NATS request/reply instead of HTTP, and still checks the API', async () => {
+    const viaNats = join(dir, 'via-nats.yaml');
+    writeFileSync(viaNats, readFileSync(SCENARIO, 'utf8').replace('  order:\n', '  order:\n    via: nats\n    subject: shop.purchase.create\n').replace('count: 400', 'count: 200'));
+    const r = await cli(['run', viaNats, '--target', url, '--nats-url', nats.url, '-q']);
+    expect(r.stdout).toContain('result       PASSED');
+    expect(r.stdout).toMatch(/^target +200 requests on shop\.purchase\.create · 200 accepted · 0 failed/m);
+    expect(r.stdout).toContain("pass  the API's final status matches the terminal event");
+    expect(r.code).toBe(0);
+  }, 90_000);
+
   it('counts what a bad target answers by kind, and an unreachable one exits 3 with one line', async () => {
     const wrongPath = join(dir, 'wrong-path.yaml');
     writeFileSync(wrongPath, readFileSync(SCENARIO, 'utf8').replace('path: /api/v2/purchases\n', 'path: /api/v2/nowhere\n').replace('count: 400', 'count: 30'));
