@@ -50,7 +50,7 @@ describe('the README, as written', () => {
     const { url: none, ...fixtureMapping } = TargetSchema.parse(fixture.target);
     expect(none).toBeUndefined();
     expect(mapping).toEqual(fixtureMapping);
-    expect(bash('node bin/saga-sim validate scenarios/nest-saga.yaml test/fixtures/reference-saga/scenario.yaml')).toContain('ok  scenarios/nest-saga.yaml');
+    expect(bash('node bin/saga-sim validate scenarios/targets/nest-saga.yaml test/fixtures/reference-saga/scenario.yaml')).toContain('ok  scenarios/targets/nest-saga.yaml');
   });
 
   describe('Run it like the design', () => {
