@@ -51,6 +51,11 @@ export class ServiceCrashedError extends SagaSimError {
 }
 
 /** The user interrupted the run (Ctrl-C). Exit code 130. */
+/** Another writer changed a stored record since this worker read it (e.g. the worker it replaced). */
+export class StateConflictError extends SagaSimError {
+  override name = 'StateConflictError';
+}
+
 export class InterruptedError extends SagaSimError {
   override name = 'InterruptedError';
   override readonly exitCode = 130;

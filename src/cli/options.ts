@@ -2,6 +2,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '../scenario/duration.js';
 import { HEAP_PROFILES } from '../services/heap.js';
 import { LOG_FORMATS, LOG_LEVELS } from '../services/host/log.js';
+import { STORES } from '../services/state/stores.js';
 
 /** Commander argument parsers: each rejects with a message that says what the flag accepts. */
 export function positiveInt(value: string): number {
@@ -35,10 +36,8 @@ export function duration(value: string): string {
 
 /** --state, shared by the commands that run sagas. */
 export function stateOption(): Option {
-  return new Option('--state <s>', 'where services keep their records: kv (JetStream KV, survives a crash; the default) or memory (faster)').choices([
-    'kv',
-    'memory',
-  ]);
+  const kinds = Object.entries(STORES).map(([kind, store]) => `${kind} (${store.help})`).join(', ');
+  return new Option('--state <s>', `where services keep their records: ${kinds}; default kv`).choices(Object.keys(STORES));
 }
 
 /** --acks, shared by the commands that run sagas. */

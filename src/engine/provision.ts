@@ -2,7 +2,6 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { forwardExhausted } from '../broker/max-deliveries.js';
 import type { RunNames } from '../broker/names.js';
 import { answerLiveness, liveOwners, ownerDescription, type Owner } from '../broker/owner.js';
-import { deleteStateBuckets, provisionStateBuckets } from '../broker/state-buckets.js';
 import { deleteStreams, ensureStreams, provisionStreams } from '../broker/streams.js';
 import { BrokerUnavailableError } from '../errors.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -10,6 +9,7 @@ import { INVENTORY_CONSUMES } from '../services/inventory/logic.js';
 import { ORDER_CONSUMES } from '../services/order/logic.js';
 import { paymentConsumes } from '../services/payment/logic.js';
 import { SERVICE_NAMES } from '../services/service.js';
+import { STORES } from '../services/state/stores.js';
 
 export interface Provisioning {
   /** The durable consumers of each service (none on core). */
@@ -36,7 +36,7 @@ export interface ProvisionOptions {
 /**
  * What a run needs on the server: the event and dead-letter streams with the services' consumers
  * and the MAX_DELIVERIES forwarding (JetStream delivery only; core keeps nothing on the server),
- * and the services' KV buckets (KV state), all in the run's namespace. While it lasts, the run
+ * and what the scenario's state store keeps on the server (KV: a bucket per service), all in the run's namespace. While it lasts, the run
  * answers liveness questions, so others can tell its resources from leftovers.
  */
 export async function provisionRun(nc: NatsConnection, scenario: Scenario, o: ProvisionOptions): Promise<Provisioning> {
@@ -53,10 +53,10 @@ export async function provisionRun(nc: NatsConnection, scenario: Scenario, o: Pr
     const forwarding = await forwardExhausted(nc, names, (error) => o.warn(error.message));
     cleanups.push(async () => forwarding.unsubscribe());
   }
-  if (scenario.state === 'kv') {
-    await provisionStateBuckets(nc, names, SERVICE_NAMES, o.owner, o.fresh);
-    if (o.tidy) cleanups.push(() => deleteStateBuckets(nc, names, SERVICE_NAMES).catch(() => undefined));
-  }
+  const store = STORES[scenario.state];
+  await store.provision?.({ nc, names, services: SERVICE_NAMES, owner: o.owner, fresh: o.fresh });
+  const remove = store.remove;
+  if (o.tidy && remove) cleanups.push(() => remove({ nc, names, services: SERVICE_NAMES }).catch(() => undefined));
   return { consumers, cleanups };
 }
 

@@ -4,6 +4,7 @@ import { parseThreshold } from '../verify/thresholds.js';
 import { DISTRIBUTION_HELP, parseDistribution } from '../load/distribution.js';
 import { parseDuration } from './duration.js';
 import { TargetSchema } from './target-schema.js';
+import { STATE_STORES } from '../services/state/record-store.js';
 
 /** Defaults for every optional scenario key; docs/scenarios.md lists the same values. */
 export const DEFAULT_SEED = 1;
@@ -160,7 +161,7 @@ export const ScenarioSchema = z.strictObject({
     })
     .default({ acks: 'double', maxDeliver: DEFAULT_MAX_DELIVER, backoff: DEFAULT_BACKOFF_MS }),
   /** Where services keep their records: kv (JetStream KV, survives a worker crash) or memory (faster, lost with the worker). */
-  state: z.enum(['kv', 'memory']).default('kv'),
+  state: z.enum(STATE_STORES).default('kv'),
   orders: z
     .strictObject({
       /** Generated orders to place (0: only the script's). */

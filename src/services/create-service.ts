@@ -8,23 +8,21 @@ import { createOrderService } from './order/service.js';
 import { createPaymentService } from './payment/service.js';
 import type { WorkerConfig, WorkerStats } from './protocol.js';
 import type { Service } from './service.js';
-import { openKvStore } from './state/kv-store.js';
-import { memoryStore, type RecordStore } from './state/record-store.js';
+import type { RecordStore } from './state/record-store.js';
+import { STORES } from './state/stores.js';
 
 /** Opens the service's record store (loading what a previous worker stored) and builds the service on it. */
 export async function createService(config: WorkerConfig, nc: NatsConnection, stats: WorkerStats): Promise<Service> {
   // The store is opened first (it loads the records the service derives state from); a conflict
   // it meets later is passed on to the service built on it.
   const built: { service?: Service } = {};
-  const open = async <R>(): Promise<RecordStore<R>> =>
-    config.state === 'memory'
-      ? memoryStore<R>()
-      : openKvStore<R>(nc, new RunNames(config.namespace).stateBucket(config.service), {
-          wrote: () => stats.stateWrites++,
-          retried: () => stats.stateRetries++,
-          conflicted: () => stats.stateConflicts++,
-          replaced: (_key, before, after) => built.service?.replaced?.(before, after),
-        });
+  const hooks = {
+    wrote: () => stats.stateWrites++,
+    retried: () => stats.stateRetries++,
+    conflicted: () => stats.stateConflicts++,
+    replaced: (_key: string, before: unknown, after: unknown) => built.service?.replaced?.(before, after),
+  };
+  const open = <R>(): Promise<RecordStore<R>> => STORES[config.state].open<R>({ nc, names: new RunNames(config.namespace), service: config.service, hooks });
   // Order and payment records stand alone, so another instance's can be read in; inventory derives its stock from its own.
   const loadable = <S extends Service, R>(service: S, store: RecordStore<R>): S => Object.assign(service, { load: (ids: readonly string[]) => store.fetch?.(ids) ?? Promise.resolve() });
   switch (config.service) {

@@ -19,7 +19,7 @@ import { emptyStats, type WorkerConfig, type WorkerStats } from '../protocol.js'
 import { createPublisher, type Publish, type Send } from '../publisher.js';
 import { withRetries } from '../retry.js';
 import { SERVICE_NAMES, type Handled, type Service, type ServiceName, type ServiceSnapshot } from '../service.js';
-import { StateConflictError } from '../state/kv-store.js';
+import { StateConflictError } from '../../errors.js';
 import { coreTransport, jetstreamTransport, type Delivery, type Transport } from '../transport.js';
 import { deadLetterer, hold, NAK_DELAY_MS, pausable } from './delivery.js';
 import { serviceLog, type ServiceLog } from './log.js';
