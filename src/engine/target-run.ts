@@ -2,6 +2,7 @@ import { connectionStateOf } from '../broker/connection.js';
 import { DESIGN_NAMES } from '../broker/names.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { wilson } from '../experiment/wilson.js';
+import { isTerminalType } from '../events/subjects.js';
 import { buildCatalogue } from '../load/catalogue.js';
 import { createOrderSource } from '../load/order-source.js';
 import { IN_FLIGHT_GUARD, loadPlan } from '../load/plan.js';
@@ -36,6 +37,8 @@ const COMPENSATION_WAIT_MS = 3000;
 
 interface Entries {
   entry: OrderEntry;
+  /** When each accepted order's POST left (epoch ms), until its saga ends. */
+  sentAt: Map<string, number>;
   /** POSTs not answered yet. */
   pending: number;
   /** The target's ids of the orders it accepted, in order. */
@@ -128,20 +131,22 @@ export class TargetRunEngine {
       const watch = new SagaWatch(scenario, new Set(), (at) => this.load?.finished?.(at));
       const owed = new Set<string>();
       const compensated = condition(() => owed.size === 0);
-      const intake = new TargetIntake(mapping, watch.observer, (id) => watch.outcomes.placed(id), (id) => {
+      const late = { count: 0, listed: [] as string[] };
+      const intake = new TargetIntake(mapping, watch.observer, (id) => watch.outcomes.placed(id), ({ orderId: id, type }) => {
         if (owesCompensation(watch, id)) owed.add(id);
         else owed.delete(id);
         compensated.poke();
+        if (isTerminalType(type)) tooLate(entries, id, scenario.saga.timeout, late);
       });
       await intake.start(broker.nc);
       cleanups.add(async () => intake.stop());
-      const entries: Entries = { entry, pending: 0, placed: [], answered: condition(() => entries.pending === 0) };
+      const entries: Entries = { entry, sentAt: new Map(), pending: 0, placed: [], answered: condition(() => entries.pending === 0) };
       const loaded = await this.runLoad(watch, intake, entries, plan, source.next, cleanups);
       await this.drain(watch, entries, compensated);
       intake.sweep(true);
       this.enter('verifying');
       const statusChecks = config.check && http ? await checkStatuses(http, config.check, entries.placed, watch) : undefined;
-      const invariants = checkTarget({ entry: entry.stats(), placed: entries.placed, observed: watch.observer.book, publishes: (t) => mapping.has(t), foreign: watch.observer.foreign, statusChecks });
+      const invariants = checkTarget({ late, sagaTimeoutMs: scenario.saga.timeout, entry: entry.stats(), placed: entries.placed, observed: watch.observer.book, publishes: (t) => mapping.has(t), foreign: watch.observer.foreign, statusChecks });
       const report = buildReport({
         scenario,
         broker: broker.info,
@@ -202,6 +207,7 @@ export class TargetRunEngine {
           // Latency still counts from the intended send: the wait for the POST is part of it.
           watch.placed([{ ...order, orderId: entered.targetId }], [intendedAt], sentAt);
           entries.placed.push(entered.targetId);
+          entries.sentAt.set(entered.targetId, sentAt);
           intake.claim(entered.targetId);
           watch.ended.poke();
         } else this.load?.finished?.(now());
@@ -233,6 +239,17 @@ export class TargetRunEngine {
     await compensated.wait(Math.min(COMPENSATION_WAIT_MS, Math.max(0, scenario.drainTimeout - (now() - start))), this.abort.signal);
     this.guard();
   }
+}
+
+/** A saga that ended later than the saga timeout after its order went out. */
+function tooLate(entries: Entries, orderId: string, timeoutMs: number, late: { count: number; listed: string[] }): void {
+  const sentAt = entries.sentAt.get(orderId);
+  if (sentAt === undefined) return;
+  entries.sentAt.delete(orderId);
+  const tookMs = now() - sentAt;
+  if (tookMs <= timeoutMs) return;
+  late.count++;
+  if (late.listed.length < 5) late.listed.push(`${orderId}: ended after ${Math.round(tookMs)} ms`);
 }
 
 /** A failure after a hold whose undo has not crossed NATS yet. */

@@ -26,7 +26,7 @@ export class TargetIntake {
     /** Whether this run placed the order (its POST answered with this id). */
     private readonly placed: (orderId: string) => boolean,
     /** Called after each event of this run's handed on. */
-    private readonly onDelivered: (orderId: string) => void,
+    private readonly onDelivered: (event: MappedEvent) => void,
   ) {}
 
   async start(nc: NatsConnection): Promise<void> {
@@ -76,7 +76,7 @@ export class TargetIntake {
   private deliver(event: MappedEvent): void {
     // A target's words for why are its own; the report's reasons come from the failures seen.
     this.observer.accept(event.type === 'order.cancelled.v1' ? { ...event, reason: this.reasonOf(event.orderId) } : event);
-    this.onDelivered(event.orderId);
+    this.onDelivered(event);
   }
 
   private reasonOf(orderId: string): string | undefined {

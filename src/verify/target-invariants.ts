@@ -10,6 +10,9 @@ export interface TargetCheckInput {
   publishes: (type: EventType) => boolean;
   /** Events about orders this run did not place. */
   foreign: number;
+  /** Sagas whose terminal event came later than the saga timeout after their order went out. */
+  late: { count: number; listed: string[] };
+  sagaTimeoutMs: number;
   /** POSTs made, and those that got no order in (by kind: timeout, http_5xx, …). */
   entry: { requests: number; errors: Record<string, number> };
   /** The API's final status against the terminal event, for the orders checked (when asked). */
@@ -46,6 +49,7 @@ export function checkTarget(input: TargetCheckInput): InvariantResult[] {
       ? { name: ACCEPTED, passed: true, details: `${input.entry.requests} accepted` }
       : { name: ACCEPTED, passed: false, details: `${failed} of ${input.entry.requests} got no order in: ${refused.map(([kind, n]) => `${n} ${kind}`).join(', ')}` },
     result(`every placed order has ${created ? 'one order.created.v1 and ' : ''}exactly one terminal event on NATS`, once),
+    result(`every saga ended within the saga timeout (${input.sagaTimeoutMs / 1000} s)`, { checked: once.checked, violations: input.late.count, listed: input.late.listed }),
     result('no order both confirmed and compensated', both),
     rules.length > 0
       ? result(`every failure is compensated on NATS (${rules.map((r) => (r.undo === 'inventory.released.v1' ? 'release after payment failure' : 'refund after stock failure')).join(', ')})`, compensated)

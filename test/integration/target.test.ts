@@ -107,6 +107,19 @@ describe('run --target', () => {
     }
   }, 90_000);
 
+  it('fails sagas that end later than the saga timeout, naming them', async () => {
+    await startHandlers({ PAY_DELAY_MS: '600' });
+    try {
+      const slow = join(dir, 'slow.yaml');
+      writeFileSync(slow, `${readFileSync(SCENARIO, 'utf8').replace('count: 400', 'count: 20')}saga: { timeout: 300ms }\n`);
+      const r = await cli(['run', slow, '--target', url, '--nats-url', nats.url, '-q']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/FAIL {2}every saga ended within the saga timeout \(0\.3 s\) — 20 of 20 violate it: [0-9a-f-]{36}: ended after \d+ ms/);
+    } finally {
+      await startHandlers();
+    }
+  }, 90_000);
+
   it('bench --find-max gives a curve against the reference system', async () => {
     const r = await cli(['bench', SCENARIO, '--target', url, '--nats-url', nats.url, '--find-max', '--slo', 'p99<250ms', '--rate', '200', '--duration', '2s', '--warmup', '500ms', '-q']);
     expect(r.stderr).not.toMatch(/saga-sim: /);
