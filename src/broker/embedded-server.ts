@@ -32,14 +32,14 @@ export interface EmbeddedServer {
   restart(): Promise<void>;
 }
 
-const DEFAULT_READY_TIMEOUT_MS = 10_000;
-interface Running {
+export const DEFAULT_READY_TIMEOUT_MS = 10_000;
+export interface Running {
   child: ChildProcess;
   dir: string;
   watchdog?: { release(): void };
 }
 /** In the store's directory: the watchdog kills the pid it names if this process dies. */
-const PID_FILE = 'nats.pid';
+export const PID_FILE = 'nats.pid';
 /** Servers still running, so the last-resort exit hook can kill them and remove their stores. */
 const live = new Set<Running>();
 let exitHookInstalled = false;
@@ -81,8 +81,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
   const monitorUrl = `http://127.0.0.1:${monitorPort}`;
   const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   const entry: Running = { child: await launch(bin, dir, monitorUrl, readyTimeoutMs), dir, watchdog: watchOwner(dir, join(dir, PID_FILE)) };
-  live.add(entry);
-  installExitHook();
+  track(entry);
   return {
     url,
     monitorUrl,
@@ -106,7 +105,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
 }
 
 /** Spawns nats-server on the config in `dir` and waits until it is healthy; on failure, says why with the log's tail. */
-async function launch(bin: string, dir: string, monitorUrl: string, readyTimeoutMs: number): Promise<ChildProcess> {
+export async function launch(bin: string, dir: string, monitorUrl: string, readyTimeoutMs: number): Promise<ChildProcess> {
   const logFile = join(dir, 'nats.log');
   const child = spawn(bin, ['-c', join(dir, 'nats.conf'), '-l', logFile], { stdio: 'ignore' });
   let exited = false;
@@ -143,7 +142,7 @@ async function waitHealthy(monitorUrl: string, timeoutMs: number, exited: () => 
   throw new Error(`not healthy after ${timeoutMs} ms`);
 }
 
-async function stopChild(entry: Running): Promise<void> {
+export async function stopChild(entry: Running): Promise<void> {
   const { child, dir } = entry;
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -155,6 +154,12 @@ async function stopChild(entry: Running): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   entry.watchdog?.release();
   live.delete(entry);
+}
+
+/** Kills the server and removes its store on any exit path that skips its stop(). */
+export function track(entry: Running): void {
+  live.add(entry);
+  installExitHook();
 }
 
 /** On any exit path that skipped stop(), still kill the servers and delete their stores. */

@@ -17,6 +17,8 @@ export interface RedeliveryPolicy {
   maxDeliver: number;
   /** ms; the first is the ack wait. */
   backoff: readonly number[];
+  /** Copies of each stream on a cluster (default 1). */
+  replicas?: number;
 }
 
 export interface ConsumerPlan {
@@ -34,8 +36,8 @@ function streamPlan(nc: NatsConnection, names: RunNames, plans: readonly Consume
   const multiFilter = atLeast(serverVersion(nc), 2, 10);
   const description = ownerDescription(owner);
   const streams = [
-    { name: names.eventsStream, subjects: names.eventSubjects, storage: StorageType.File, duplicate_window: nanos(DUPLICATE_WINDOW_MS), description },
-    { name: names.deadLetterStream, subjects: [`${names.deadLetterRoot}.>`], storage: StorageType.File, description },
+    { name: names.eventsStream, subjects: names.eventSubjects, storage: StorageType.File, duplicate_window: nanos(DUPLICATE_WINDOW_MS), description, num_replicas: policy.replicas ?? 1 },
+    { name: names.deadLetterStream, subjects: [`${names.deadLetterRoot}.>`], storage: StorageType.File, description, num_replicas: policy.replicas ?? 1 },
   ];
   const consumers: Record<string, string[]> = {};
   const configs = plans.flatMap((plan) => {

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
+import { startEmbeddedCluster } from '../broker/embedded-cluster.js';
 import { startEmbeddedServer, withNatsServer, type EmbeddedServer } from '../broker/embedded-server.js';
 import { createEngine } from '../engine/create-engine.js';
 import { UsageError } from '../errors.js';
@@ -17,11 +18,12 @@ import { EXIT } from './exit-codes.js';
 import { Interrupts } from './interrupts.js';
 import { duration, positiveInt, positiveNumber } from './options.js';
 import { namespaceOf, namespaceOptions, type NamespaceFlags } from './namespace-flags.js';
-import { natsUrlOption, scenarioOverrides, servicesOption, targetOption, stackOptions, type ScenarioFlags } from './scenario-flags.js';
+import { clusterOption, natsUrlOption, scenarioOverrides, servicesOption, targetOption, stackOptions, type ScenarioFlags } from './scenario-flags.js';
 import { paintFor, simulatedPayment, stderrLine, watchRun } from './watch-run.js';
 
 interface BenchFlags extends ScenarioFlags, NamespaceFlags {
   target?: string;
+  embeddedCluster?: number;
   duration: string;
   warmup: string;
   findMax?: boolean;
@@ -51,6 +53,7 @@ export function benchCommand(): Command {
   for (const option of stackOptions()) command.addOption(option);
   command.addOption(servicesOption());
   command.addOption(targetOption());
+  command.addOption(clusterOption());
   for (const option of namespaceOptions('a fresh run id per run; with --services external, the services\' (none)')) command.addOption(option);
   return command
     .addOption(natsUrlOption())
@@ -105,7 +108,7 @@ async function benchAction(file: string, flags: BenchFlags, interrupts: Interrup
     let server: EmbeddedServer | undefined;
     const natsUrl = flags.natsUrl ?? (flags.baseline ? (server = await startEmbeddedServer()).url : undefined);
     try {
-      const engine = createEngine({ scenario: scenarioAt(rate), target: flags.target, natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap, services: flags.services, namespace: namespaceOf(flags), signal: interrupts.signal });
+      const engine = createEngine({ scenario: scenarioAt(rate), target: flags.target, cluster: flags.embeddedCluster, natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap, services: flags.services, namespace: namespaceOf(flags), signal: interrupts.signal });
       const report = await watchRun(engine, interrupts, flags);
       process.stdout.write(`${renderBench(report, rate)}\n`);
       const baseline = flags.baseline && natsUrl ? await baselineFor(natsUrl, report, flags.quiet) : undefined;
@@ -120,10 +123,12 @@ async function benchAction(file: string, flags: BenchFlags, interrupts: Interrup
     }
   }
 
-  return withNatsServer(flags.natsUrl, async (natsUrl, server) => {
+  const onServer = <T>(fn: (url: string, server?: EmbeddedServer) => Promise<T>) => (flags.embeddedCluster ? withCluster(flags.embeddedCluster, fn) : withNatsServer(flags.natsUrl, fn));
+  return onServer(async (natsUrl, server) => {
     const measure = async (stepRate: number) => {
       if (!flags.quiet) process.stderr.write(`trying ${stepRate}/s for ${flags.duration}…\n`);
-      const engine = createEngine({ scenario: scenarioAt(stepRate), target: flags.target, natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap, services: flags.services, namespace: namespaceOf(flags), signal: interrupts.signal });
+      const where = flags.embeddedCluster ? { server, keep: false } : { natsUrl, monitored: server };
+      const engine = createEngine({ scenario: scenarioAt(stepRate), target: flags.target, ...where, simulatedPayment: simulated, warmupMs, heap: flags.heap, services: flags.services, namespace: namespaceOf(flags), signal: interrupts.signal });
       interrupts.watch(engine);
       if (!flags.quiet) engine.subscribe(plainProgress((line) => stderrLine(`  ${line}`)));
       const report = await engine.run();
@@ -156,5 +161,15 @@ function parseSlo(text: string): Threshold {
     return parseThreshold(expression);
   } catch (error) {
     throw new UsageError(`--slo: ${(error as Error).message}`);
+  }
+}
+
+/** One embedded cluster for every find-max step, stopped after. */
+async function withCluster<T>(nodes: number, fn: (url: string, server?: EmbeddedServer) => Promise<T>): Promise<T> {
+  const cluster = await startEmbeddedCluster(nodes);
+  try {
+    return await fn(cluster.url, cluster);
+  } finally {
+    await cluster.stop();
   }
 }

@@ -14,11 +14,12 @@ import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { Interrupts } from './interrupts.js';
 import { duration, integer, positiveInt, positiveNumber } from './options.js';
 import { namespaceOf, namespaceOptions, type NamespaceFlags } from './namespace-flags.js';
-import { natsUrlOption, scenarioOverrides, servicesOption, targetOption, stackOptions, successRateOption, type ScenarioFlags } from './scenario-flags.js';
+import { clusterOption, natsUrlOption, scenarioOverrides, servicesOption, targetOption, stackOptions, successRateOption, type ScenarioFlags } from './scenario-flags.js';
 import { paintFor, simulatedPayment, stderrLine, watchRun } from './watch-run.js';
 
 export interface RunFlags extends ScenarioFlags, NamespaceFlags {
   target?: string;
+  embeddedCluster?: number;
   natsUrl?: string;
   keep?: boolean;
   report?: string;
@@ -57,6 +58,7 @@ export function runCommand(): Command {
   for (const option of stackOptions()) command.addOption(option);
   command.addOption(servicesOption());
   command.addOption(targetOption());
+  command.addOption(clusterOption());
   for (const option of namespaceOptions('a fresh run id; with --services external, the services\' (none)')) command.addOption(option);
   return command
     .option('-q, --quiet', 'print only the final summary', false)
@@ -72,6 +74,7 @@ Examples:
   $ saga-sim run scenarios/stress-50.yaml --no-tui | tee run.log
   $ saga-sim run scenarios/mixed-90.yaml --target http://127.0.0.1:3004 --nats-url nats://127.0.0.1:4222   # your own system
   $ saga-sim run scenarios/crash-payment.yaml            # a worker crash, resumed from KV state
+  $ saga-sim run scenarios/mixed-90.yaml --embedded-cluster 3   # a local three-node cluster, streams R3
   $ saga-sim run scenarios/core-vs-jetstream-loss.yaml --delivery jetstream
   $ PAYMENT_SUCCESS_RATE=0.5 saga-sim run scenarios/mixed-90.yaml --quiet
   $ saga-sim run scenarios/ci-smoke.yaml --junit junit.xml --summary summary.md \\
@@ -119,6 +122,7 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
     heap: flags.heap,
     services: flags.services,
     target: flags.target,
+    cluster: flags.embeddedCluster,
     namespace: namespaceOf(flags),
     signal: interrupts.signal,
   });

@@ -1,4 +1,4 @@
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import type { ScenarioOverrides } from '../scenario/load.js';
 import type { HeapProfile } from '../services/heap.js';
 import { acksOption, heapOption, share, stateOption } from './options.js';
@@ -15,6 +15,7 @@ export interface ScenarioFlags {
   delivery?: 'jetstream' | 'core';
   state?: 'kv' | 'memory';
   acks?: 'double' | 'single';
+  replicas?: number;
   heap?: HeapProfile;
   services?: 'workers' | 'external';
 }
@@ -32,15 +33,16 @@ export function scenarioOverrides(flags: ScenarioFlags): ScenarioOverrides {
   if (flags.delivery !== undefined) overrides.delivery = flags.delivery;
   if (flags.state !== undefined) overrides.state = flags.state;
   if (flags.acks !== undefined) overrides['jetstream.acks'] = flags.acks;
+  if (flags.replicas !== undefined) overrides['jetstream.replicas'] = flags.replicas;
   return overrides;
 }
 
-/** --nats-url, shared by every command that talks to NATS. */
 /** --target: a saga system of the user's, loaded through its HTTP API and checked on its NATS. */
 export function targetOption(): Option {
   return new Option('--target <url>', "load and check your own saga system through its API (POST <url>/orders), watching its events on --nats-url; starts no services (see the scenario's target: section)").env('SAGA_SIM_TARGET');
 }
 
+/** --nats-url, shared by every command that talks to NATS. */
 export function natsUrlOption(): Option {
   return new Option('--nats-url <url>', 'use this NATS server instead of starting one').env('NATS_URL');
 }
@@ -52,8 +54,24 @@ export function stackOptions(): Option[] {
     new Option('--delivery <d>', 'jetstream (durable, the default) or core (queue groups, at most once)').choices(['jetstream', 'core']),
     stateOption(),
     acksOption(),
+    new Option('--replicas <n>', 'copies of each stream and KV bucket on a cluster (1 to 5; 3 on a three-node cluster)').argParser(replicas),
     heapOption(),
   ];
+}
+
+function replicas(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 5) throw new InvalidArgumentError(`expected a whole number from 1 to 5, got "${value}"`);
+  return n;
+}
+
+/** --embedded-cluster: a local cluster instead of one embedded nats-server. */
+export function clusterOption(): Option {
+  return new Option('--embedded-cluster <n>', 'start a local cluster of n nats-servers (routes on loopback, JetStream clustered, a store each) instead of one; streams then default to 3 replicas').argParser((value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 3 || n > 5) throw new InvalidArgumentError(`expected 3, 4 or 5 nodes, got "${value}"`);
+    return n;
+  });
 }
 
 /** --services, on the commands that run load: where the services run. */

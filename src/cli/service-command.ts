@@ -70,7 +70,7 @@ async function serviceAction(name: string, file: string | undefined, flags: Serv
       cleanups.add(() => nc.close());
       const names = new RunNames(designNamespaceOf(flags));
       const warn = (message: string) => stderrLine(`warning: ${message}`);
-      const { consumers, cleanups: liveness } = await provisionRun(nc, scenario, { names, owner: currentOwner(`service ${service}`, names), tidy: false, fresh: false, shared: true, warn });
+      const { consumers, cleanups: liveness } = await provisionRun(nc, scenario, { names, owner: currentOwner(`service ${service}`, names), tidy: false, fresh: false, shared: true, replicas: scenario.jetstream.replicas ?? 1, warn });
       for (const undo of liveness) cleanups.add(undo);
       const catalogue = buildCatalogue(scenario);
       const setup = { scenario, natsUrl: flags.natsUrl as string, names, consumers, stock: stockOf(catalogue), overrides: createOrderSource(scenario, catalogue).overrides, simulatedPayment: simulatedPayment(), heap: flags.heap ?? 'fast', log: { level: flags.logLevel, format: flags.logFormat } };

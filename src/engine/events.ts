@@ -52,6 +52,10 @@ export interface BrokerInfo {
   namespace: string;
   /** Put before every event subject ('' the design's subjects). */
   subjectPrefix: string;
+  /** Servers in the embedded cluster (1: one server, or the user's). */
+  nodes: number;
+  /** Copies of each stream and KV bucket (0: the run kept nothing on the server). */
+  replicas: number;
 }
 
 /** What a run is about, known before the first order. */

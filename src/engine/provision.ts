@@ -30,6 +30,8 @@ export interface ProvisionOptions {
   fresh: boolean;
   /** A server others may use (not one this process started): ask who else is on it first. */
   shared: boolean;
+  /** Copies of each stream and bucket (a cluster). */
+  replicas: number;
   warn(message: string): void;
 }
 
@@ -48,13 +50,14 @@ export async function provisionRun(nc: NatsConnection, scenario: Scenario, o: Pr
   if (scenario.delivery === 'jetstream') {
     const consumes = { order: ORDER_CONSUMES, payment: paymentConsumes(scenario.topology), inventory: INVENTORY_CONSUMES };
     const plans = SERVICE_NAMES.map((service) => ({ service, consumes: consumes[service] }));
-    ({ consumers } = await (o.fresh ? provisionStreams(nc, names, plans, scenario.jetstream, o.owner, o.warn) : ensureStreams(nc, names, plans, scenario.jetstream, o.owner)));
+    const policy = { ...scenario.jetstream, replicas: o.replicas };
+    ({ consumers } = await (o.fresh ? provisionStreams(nc, names, plans, policy, o.owner, o.warn) : ensureStreams(nc, names, plans, policy, o.owner)));
     if (o.tidy) cleanups.push(() => deleteStreams(nc, names).catch(() => undefined));
     const forwarding = await forwardExhausted(nc, names, (error) => o.warn(error.message));
     cleanups.push(async () => forwarding.unsubscribe());
   }
   const store = STORES[scenario.state];
-  await store.provision?.({ nc, names, services: SERVICE_NAMES, owner: o.owner, fresh: o.fresh });
+  await store.provision?.({ nc, names, services: SERVICE_NAMES, owner: o.owner, fresh: o.fresh, replicas: o.replicas });
   const remove = store.remove;
   if (o.tidy && remove) cleanups.push(() => remove({ nc, names, services: SERVICE_NAMES }).catch(() => undefined));
   return { consumers, cleanups };

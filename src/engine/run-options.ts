@@ -19,7 +19,9 @@ export interface RunOptions {
    * messages per saga are then reported, as they are for a server the run starts itself.
    */
   monitored?: MonitoredServer;
-  /** Leave the streams on an external server after the run. Default false. */
+  /** Start a local cluster of this many nats-servers instead of one (--embedded-cluster). */
+  cluster?: number;
+  /** Leave the streams on the server after the run. Default false on --nats-url, true on a `server` the caller keeps. */
   keep?: boolean;
   /** false: every payment succeeds (USE_SIMULATED_PAYMENT=false). Default true. */
   simulatedPayment?: boolean;

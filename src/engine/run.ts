@@ -166,12 +166,13 @@ export class RunEngine {
     if (scenario.faults.some((f) => 'broker' in f) && natsUrl && !server) {
       throw new UsageError('broker faults need the embedded nats-server; drop --nats-url (saga-sim will not kill a server it did not start)');
     }
+    if (this.options.cluster && (natsUrl || server)) throw new UsageError('--embedded-cluster starts its own servers; drop --nats-url');
     if (this.external && !natsUrl && !server) throw new UsageError('--services external needs --nats-url: the server the saga-sim service processes use');
     if (this.external && scenario.faults.some((f) => 'crash' in f)) {
       throw new UsageError('crash faults need services this run starts; with --services external, kill the processes yourself');
     }
     // In fault scenarios, fsync every write (2.10+) so a kill -9 loses nothing acknowledged.
-    const broker = await startBroker({ natsUrl, server, syncAlways: scenario.faults.length > 0, names: this.names }, cleanups);
+    const broker = await startBroker({ natsUrl, server, syncAlways: scenario.faults.length > 0, names: this.names, cluster: this.options.cluster }, cleanups);
     this.emit({ type: 'broker', broker: broker.info });
     void (async () => {
       for await (const s of broker.nc.status()) this.connection = connectionStateOf(s.type) ?? this.connection;
@@ -186,7 +187,9 @@ export class RunEngine {
     const catalogue = buildCatalogue(scenario);
     const source = createOrderSource(scenario, catalogue);
     const plan = loadPlan(scenario, source.scriptedIds.length);
-    const tidy = this.options.natsUrl !== undefined && !this.options.keep && !this.external;
+    // A server the caller keeps keeps the streams too (to inspect them), unless told otherwise.
+    const { natsUrl, server, keep } = this.options;
+    const tidy = !this.external && (natsUrl !== undefined || server !== undefined) && !(keep ?? server !== undefined);
     const warn = (message: string) => this.emit({ type: 'warning', message });
     const owner = currentOwner(this.external ? 'run --services external' : 'run', this.names);
     const consumers = await provisionStack(broker, scenario, { names: this.names, owner, tidy, fresh: !this.external, warn }, cleanups);

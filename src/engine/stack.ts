@@ -7,6 +7,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { connectBroker, serverVersion } from '../broker/connection.js';
 import { redactUrl } from '../broker/credentials.js';
 import type { RunNames } from '../broker/names.js';
+import { startEmbeddedCluster } from '../broker/embedded-cluster.js';
 import { startEmbeddedServer, type EmbeddedServer } from '../broker/embedded-server.js';
 import type { ServiceCrashedError } from '../errors.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -40,20 +41,22 @@ export interface BrokerOptions {
   preferPorts?: { client?: number; monitor?: number };
   /** The names the run uses on the server, reported with it. */
   names: RunNames;
+  /** Start a local cluster of this many nodes instead of one server. */
+  cluster?: number;
 }
 
 /** Connects to the user's server, or starts an embedded one (stopped by `cleanups`). */
 export async function startBroker(options: BrokerOptions, cleanups: Cleanups): Promise<Broker> {
   let embedded = options.server;
   if (!options.natsUrl && !embedded) {
-    const started = await startEmbeddedServer({ syncAlways: options.syncAlways ?? false, preferPorts: options.preferPorts });
+    const started = options.cluster ? await startEmbeddedCluster(options.cluster) : await startEmbeddedServer({ syncAlways: options.syncAlways ?? false, preferPorts: options.preferPorts });
     cleanups.add(() => started.stop());
     embedded = started;
   }
   const url = embedded?.url ?? (options.natsUrl as string);
   const nc = await connectBroker(url, options.name ?? 'saga-sim-engine');
   cleanups.add(() => nc.close());
-  const info: BrokerInfo = { url: redactUrl(url), monitorUrl: embedded?.monitorUrl, storeDir: embedded?.storeDir, embedded: embedded !== undefined, version: serverVersion(nc).join('.'), namespace: options.names.id, subjectPrefix: options.names.subjectPrefix };
+  const info: BrokerInfo = { url: redactUrl(url), monitorUrl: embedded?.monitorUrl, storeDir: embedded?.storeDir, embedded: embedded !== undefined, version: serverVersion(nc).join('.'), namespace: options.names.id, subjectPrefix: options.names.subjectPrefix, nodes: embedded && 'nodes' in embedded ? (embedded.nodes as number) : 1, replicas: 0 };
   return { url, nc, info, embedded };
 }
 
@@ -61,8 +64,10 @@ export async function startBroker(options: BrokerOptions, cleanups: Cleanups): P
  * Provisions the scenario's streams, consumers and buckets in the run's namespace. On a server
  * saga-sim did not start, `tidy` deletes them again at the end. Returns the durable consumers of each service.
  */
-export async function provisionStack(broker: Broker, scenario: Scenario, options: Omit<ProvisionOptions, 'shared'>, cleanups: Cleanups): Promise<Record<string, string[]>> {
-  const provisioned = await provisionRun(broker.nc, scenario, { ...options, shared: !broker.embedded });
+export async function provisionStack(broker: Broker, scenario: Scenario, options: Omit<ProvisionOptions, 'shared' | 'replicas'>, cleanups: Cleanups): Promise<Record<string, string[]>> {
+  const replicas = scenario.jetstream.replicas ?? (broker.info.nodes > 1 ? 3 : 1);
+  broker.info.replicas = scenario.delivery === 'jetstream' || scenario.state === 'kv' ? replicas : 0;
+  const provisioned = await provisionRun(broker.nc, scenario, { ...options, shared: !broker.embedded, replicas });
   for (const cleanup of provisioned.cleanups) cleanups.add(cleanup);
   return provisioned.consumers;
 }

@@ -15,7 +15,7 @@ export function plainProgress(write: (line: string) => void, intervalMs = DEFAUL
     switch (event.type) {
       case 'broker': {
         const b = event.broker;
-        const where = b.embedded ? `started nats-server ${b.version} at ${b.url} (monitoring ${b.monitorUrl}, store ${b.storeDir})` : `using nats-server ${b.version} at ${b.url}`;
+        const where = b.embedded ? `started ${b.nodes > 1 ? `a ${b.nodes}-node cluster of ` : ''}nats-server ${b.version} at ${b.url} (monitoring ${b.monitorUrl}, store ${b.storeDir})` : `using nats-server ${b.version} at ${b.url}`;
         write(`${where}${b.namespace ? `; namespace ${b.namespace}` : ''}${b.subjectPrefix ? `, subjects ${b.subjectPrefix}order.created.v1 …` : ''}`);
         return;
       }

@@ -70,7 +70,8 @@ export function renderSummary(report: Report, paint: Paint = NO_PAINT, reportPat
   const r = o.cancelledByReason;
   const b = report.broker;
   // On a shared server, the namespace says which streams (and `saga-sim trace --namespace`) were this run's.
-  const broker = b.embedded ? `embedded nats-server ${b.version}` : `nats-server ${b.version}${b.namespace ? ` · namespace ${b.namespace}` : ''}${b.subjectPrefix ? ` · subjects ${b.subjectPrefix}…` : ''}`;
+  const copies = b.replicas > 1 ? ` · R${b.replicas}` : '';
+  const broker = b.embedded ? `embedded ${b.nodes > 1 ? `${b.nodes}-node cluster, ` : ''}nats-server ${b.version}${copies}` : `nats-server ${b.version}${copies}${b.namespace ? ` · namespace ${b.namespace}` : ''}${b.subjectPrefix ? ` · subjects ${b.subjectPrefix}…` : ''}`;
   const lines = [
     paint.bold(`saga-sim: ${report.scenario.name}`) +
       paint.dim(`  seed ${report.seed} · ${report.target ? `target ${report.target.url}` : `${report.topology} · ${report.delivery} · ${report.state} state`} · ${broker}${report.interrupted ? ' · interrupted' : report.stoppedEarly ? ' · stopped early' : ''}`),

@@ -158,6 +158,8 @@ export const ScenarioSchema = z.strictObject({
       maxDeliver: z.number().int().min(1).default(DEFAULT_MAX_DELIVER),
       /** Waits for an ack before each redelivery; the last repeats. The first is the ack wait. */
       backoff: z.array(Duration).min(1).default(DEFAULT_BACKOFF_MS),
+      /** Copies of each stream and KV bucket (a cluster); unset: 1, or 3 on an embedded cluster. */
+      replicas: z.number().int().min(1).max(5).optional(),
     })
     .default({ acks: 'double', maxDeliver: DEFAULT_MAX_DELIVER, backoff: DEFAULT_BACKOFF_MS }),
   /** Where services keep their records: kv (JetStream KV, survives a worker crash) or memory (faster, lost with the worker). */

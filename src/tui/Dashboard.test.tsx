@@ -9,7 +9,7 @@ import { initialState, reduce, type DashboardState } from './state.js';
 
 function running(): DashboardState {
   let state = reduce(initialState, { type: 'engine', event: { type: 'start', info: { scenario: 'mixed-90', seed: 3, topology: 'parallel', delivery: 'jetstream', planned: 1000, rate: 100 } } });
-  state = reduce(state, { type: 'engine', event: { type: 'broker', broker: { url: 'nats://127.0.0.1:4999', embedded: true, namespace: '', subjectPrefix: '', version: '2.9.10' } } });
+  state = reduce(state, { type: 'engine', event: { type: 'broker', broker: { url: 'nats://127.0.0.1:4999', embedded: true, namespace: '', subjectPrefix: '', nodes: 1, replicas: 1, version: '2.9.10' } } });
   return reduce(state, { type: 'engine', event: { type: 'snapshot', snapshot: snapshot() } });
 }
 

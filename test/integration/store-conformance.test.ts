@@ -28,7 +28,7 @@ afterAll(async () => {
 /** A place of its own for each case; `open` opens a store on it (again: a restarted worker's, or a second instance's). */
 async function place(kind: StateStoreKind) {
   const names = new RunNames({ id: newRunId(), subjectPrefix: '' });
-  await STORES[kind].provision?.({ nc, names, services: ['order'], owner: currentOwner('test', names), fresh: true });
+  await STORES[kind].provision?.({ nc, names, services: ['order'], owner: currentOwner('test', names), fresh: true, replicas: 1 });
   return { open: (hooks: StoreHooks = {}) => STORES[kind].open<Rec>({ nc, names, service: 'order', hooks }) };
 }
 

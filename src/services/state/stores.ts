@@ -23,6 +23,8 @@ export interface StoreProvisioning {
   owner: Owner;
   /** false: keep what is there (services running as processes of their own). */
   fresh: boolean;
+  /** Copies on a cluster. */
+  replicas: number;
 }
 
 export interface StoreKind {
@@ -30,7 +32,7 @@ export interface StoreKind {
   readonly help: string;
   open<R>(context: StoreContext): Promise<RecordStore<R>>;
   provision?(p: StoreProvisioning): Promise<void>;
-  remove?(p: Omit<StoreProvisioning, 'owner' | 'fresh'>): Promise<void>;
+  remove?(p: Omit<StoreProvisioning, 'owner' | 'fresh' | 'replicas'>): Promise<void>;
 }
 
 /** Every store, by the kind a scenario names (`state:`, `--state`). */
@@ -38,7 +40,7 @@ export const STORES: Record<StateStoreKind, StoreKind> = {
   kv: {
     help: 'JetStream KV, one bucket per service: survives a worker crash',
     open: ({ nc, names, service, hooks }) => openKvStore(nc, names.stateBucket(service), hooks),
-    provision: ({ nc, names, services, owner, fresh }) => provisionStateBuckets(nc, names, services, owner, fresh),
+    provision: ({ nc, names, services, owner, fresh, replicas }) => provisionStateBuckets(nc, names, services, owner, fresh, replicas),
     remove: ({ nc, names, services }) => deleteStateBuckets(nc, names, services),
   },
   memory: {
