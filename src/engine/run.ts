@@ -14,12 +14,12 @@ import { applyHeapProfile, preciseSendTimes, type HeapProfile } from '../service
 import type { ServiceName, ServiceSnapshot } from '../services/service.js';
 import { Cleanups } from './cleanups.js';
 import { now } from './clock.js';
-import type { ConnectionState, EngineEvent, EngineListener, Phase } from './events.js';
+import { EngineControls } from './engine-controls.js';
+import type { Engine } from './events.js';
 import { scheduleFaults } from './faults.js';
 import { startClosedLoop, startOpenLoop, type LoadLoop } from './load-loop.js';
 import { coarseTimer, preciseTimer, type WakeTimer } from './precise-timer.js';
 import { SagaWatch } from './saga-watch.js';
-import { TimelineRecorder } from './timeline.js';
 import { Settlement, SETTLE_GRACE_MS } from './settlement.js';
 import { startSnapshots } from './snapshot-ticker.js';
 import { findServices, provisionStack, startBroker, startServices, type Broker } from './stack.js';
@@ -57,24 +57,14 @@ interface Loaded {
  * start the services, load, drain, verify. It only emits events; displays subscribe to them.
  * Broker, streams and workers are cleaned up on every path out.
  */
-export class RunEngine {
-  private readonly listeners = new Set<EngineListener>();
-  private loadStopped = false;
-  private interrupted = false;
-  private load: LoadLoop | undefined;
-  private phase: Phase = 'starting-broker';
-  private connection: ConnectionState = 'connected';
+export class RunEngine extends EngineControls implements Engine {
   /** The first service crash that failed the run. */
   private crash: ServiceCrashedError | undefined;
-  /** Aborted by the caller's signal or by a crash: every wait ends at once. */
-  private readonly abort = new AbortController();
-  /** Throughput and in-flight over time, for the report. */
-  private readonly timeline = new TimelineRecorder();
   /** The run's own names on the server; services run elsewhere are in theirs (the design's by default). */
   readonly names: RunNames;
 
   constructor(private readonly options: RunOptions) {
-    this.listeners.add(this.timeline.listener);
+    super();
     const ns = options.namespace;
     this.names = new RunNames({ id: ns?.id ?? (this.external ? '' : newRunId()), subjectPrefix: ns?.subjectPrefix ?? '' });
   }
@@ -90,43 +80,6 @@ export class RunEngine {
 
   private get graceMs(): number {
     return this.options.settleGraceMs ?? SETTLE_GRACE_MS;
-  }
-
-  subscribe(listener: EngineListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  /**
-   * Stops placing new orders; sagas in flight still drain and the run is judged as usual.
-   * `interrupted` (Ctrl-C) marks the report so the CLI exits 130; a deliberate stop (q) does not.
-   */
-  stopLoad(interrupted = true): void {
-    this.loadStopped = true;
-    this.interrupted ||= interrupted;
-    this.load?.wake();
-  }
-
-  /** Pauses or resumes placing orders. A pause does not count as lateness. */
-  togglePause(): void {
-    const load = this.load;
-    if (!load) return;
-    if (load.stats().paused) load.resume();
-    else load.pause();
-  }
-
-  /** Multiplies the order rate (e.g. 1.1 for +10%); in a closed loop, the concurrency. */
-  scaleRate(factor: number): void {
-    this.load?.scale(factor);
-  }
-
-  private emit(event: EngineEvent): void {
-    for (const listener of this.listeners) listener(event);
-  }
-
-  private enter(phase: Phase): void {
-    this.phase = phase;
-    this.emit({ type: 'phase', phase });
   }
 
   private readonly crashed = (error: ServiceCrashedError): void => {

@@ -21,7 +21,8 @@ import { checkStatuses } from '../target/status-check.js';
 import { checkTarget } from '../verify/target-invariants.js';
 import { Cleanups } from './cleanups.js';
 import { condition, now } from './clock.js';
-import type { ConnectionState, EngineEvent, EngineListener, Phase } from './events.js';
+import { EngineControls } from './engine-controls.js';
+import type { Engine } from './events.js';
 import { startClosedLoop, startOpenLoop, type LoadLoop } from './load-loop.js';
 import { coarseTimer, preciseTimer } from './precise-timer.js';
 import { preciseSendTimes } from '../services/heap.js';
@@ -29,7 +30,6 @@ import type { RunOptions } from './run-options.js';
 import { SagaWatch } from './saga-watch.js';
 import { startSnapshots } from './snapshot-ticker.js';
 import { startBroker } from './stack.js';
-import { TimelineRecorder } from './timeline.js';
 
 const START_LEAD_MS = 5;
 /** After the last terminal event, how long compensations still owed may take to cross NATS. */
@@ -51,49 +51,10 @@ interface Entries {
  * saga is watched on its NATS through the scenario's mapping, and the verdict comes from the
  * events alone. Same events, report, thresholds and exit codes as a run of saga-sim's own services.
  */
-export class TargetRunEngine {
-  private readonly listeners = new Set<EngineListener>();
-  private readonly abort = new AbortController();
-  private readonly timeline = new TimelineRecorder();
-  private load: LoadLoop | undefined;
-  private phase: Phase = 'starting-broker';
-  private connection: ConnectionState = 'connected';
-  private loadStopped = false;
-  private interrupted = false;
-
+export class TargetRunEngine extends EngineControls implements Engine {
   constructor(private readonly options: RunOptions) {
+    super();
     if (options.services === 'external') throw new UsageError('--target and --services external do not go together: a target runs its own services');
-    this.listeners.add(this.timeline.listener);
-  }
-
-  subscribe(listener: EngineListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  stopLoad(interrupted = true): void {
-    this.loadStopped = true;
-    this.interrupted ||= interrupted;
-    this.load?.wake();
-  }
-
-  togglePause(): void {
-    const stats = this.load?.stats();
-    if (stats?.paused) this.load?.resume();
-    else this.load?.pause();
-  }
-
-  scaleRate(factor: number): void {
-    this.load?.scale(factor);
-  }
-
-  private emit(event: EngineEvent): void {
-    for (const listener of this.listeners) listener(event);
-  }
-
-  private enter(phase: Phase): void {
-    this.phase = phase;
-    this.emit({ type: 'phase', phase });
   }
 
   private guard(): void {
