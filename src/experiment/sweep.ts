@@ -1,7 +1,7 @@
 import { withNatsServer } from '../broker/embedded-server.js';
 import type { EngineListener } from '../engine/events.js';
 import type { Namespace } from '../broker/names.js';
-import { RunEngine } from '../engine/run.js';
+import { createEngine } from '../engine/create-engine.js';
 import type { SeriesControl } from '../engine/series.js';
 import type { ScenarioOverrides } from '../scenario/load.js';
 import { expectedConfirmedShare } from './model.js';
@@ -62,7 +62,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepPoint[]> {
     for (const [index, scenario] of points.entries()) {
       if (options.control?.stopping) break;
       const value = spec.values[index] as number;
-      const engine = new RunEngine({ scenario, natsUrl, namespace: options.namespace, simulatedPayment: options.simulatedPayment, signal: options.signal });
+      const engine = createEngine({ scenario, natsUrl, namespace: options.namespace, simulatedPayment: options.simulatedPayment, signal: options.signal });
       options.control?.watch(engine);
       const listener = options.onPointStart?.(index, value);
       if (listener) engine.subscribe(listener);
