@@ -90,6 +90,7 @@ export class TargetRunEngine extends EngineControls implements Engine {
       const plan = loadPlan(scenario, source.scriptedIds.length);
       this.emit({ type: 'start', info: { scenario: scenario.name, seed: scenario.seed, topology: scenario.topology, delivery: scenario.delivery, planned: plan.planned, rate: scenario.orders.rate } });
       const watch = new SagaWatch(scenario, new Set(), (at) => this.load?.finished?.(at));
+      const entries: Entries = { entry, sentAt: new Map(), pending: 0, placed: [], answered: condition(() => entries.pending === 0) };
       const owed = new Set<string>();
       const compensated = condition(() => owed.size === 0);
       const late = { count: 0, listed: [] as string[] };
@@ -101,7 +102,6 @@ export class TargetRunEngine extends EngineControls implements Engine {
       });
       await intake.start(broker.nc);
       cleanups.add(async () => intake.stop());
-      const entries: Entries = { entry, sentAt: new Map(), pending: 0, placed: [], answered: condition(() => entries.pending === 0) };
       const loaded = await this.runLoad(watch, intake, entries, plan, source.next, cleanups);
       await this.drain(watch, entries, compensated);
       intake.sweep(true);
