@@ -24,7 +24,7 @@ export const NOISE_RULES: Record<NoiseRule, string> = {
   percentile:
     'latency: flagged when the percentile\'s 95% intervals from the two histograms (order statistics) do not overlap, and the change is larger than either run\'s own drift (its first against its last half median, at least 1.5x), widened by the share of time the runs waited for a core (a busy machine), and squared for p99 and p99.9, whose run-to-run spread is wider',
   count: 'counts per saga: flagged beyond 5% (they are counts, so only retries and duplicates move them)',
-  fixed: 'throughput, CPU and memory: no run measures its own spread of these, so flagged beyond 20% (throughput: widened by the share of time the runs waited for a core)',
+  fixed: 'throughput, CPU and memory: no run measures its own spread of these, so flagged beyond 20% (throughput and CPU: widened by the share of time the runs waited for a core)',
 };
 
 const PERCENTILES = [
@@ -86,10 +86,11 @@ export function compareReports(reports: readonly Report[]): Figure[] {
     figures.push({ name, unit, better, rule, values, ratios, flagged });
   };
   const beyond = (limit: number) => (_i: number, a: number, b: number) => a === 0 ? b !== 0 : Math.abs(b / a - 1) > limit;
-  // A run that waited for cores falls behind its offered rate: the limit widens as latency's does.
+  // A run that waited for cores falls behind its offered rate and spends more CPU per saga (its
+  // threads wake and switch more): those limits widen as latency's does.
   const [first] = reports;
-  const throughputLimit = (i: number, a: number, b: number) => beyond(0.2 * (1 + Math.max(contention(first as Report), contention(reports[i] as Report))))(i, a, b);
-  add('throughput', 'sagas/s', 'higher', 'fixed', (r) => r.throughput.sagasPerSecond, throughputLimit);
+  const contended = (i: number, a: number, b: number) => beyond(0.2 * (1 + Math.max(contention(first as Report), contention(reports[i] as Report))))(i, a, b);
+  add('throughput', 'sagas/s', 'higher', 'fixed', (r) => r.throughput.sagasPerSecond, contended);
   for (const [kind, key] of [['corrected', 'ms'], ['uncorrected', 'uncorrectedMs']] as const) {
     for (const [label, q] of PERCENTILES) {
       if (kind === 'uncorrected' && label !== 'p50' && label !== 'p99') continue;
@@ -109,7 +110,7 @@ export function compareReports(reports: readonly Report[]): Figure[] {
     });
   }
   const perSaga = (r: Report, n: number) => (r.orders.total === 0 ? undefined : n / r.orders.total);
-  add('cpu per 1000 sagas', 's', 'lower', 'fixed', (r) => (r.orders.total === 0 ? undefined : (r.process.cpuSeconds / r.orders.total) * 1000), beyond(0.2));
+  add('cpu per 1000 sagas', 's', 'lower', 'fixed', (r) => (r.orders.total === 0 ? undefined : (r.process.cpuSeconds / r.orders.total) * 1000), contended);
   add('max rss', 'MB', 'lower', 'fixed', (r) => r.process.maxRssMb, beyond(0.2));
   add('broker messages in per saga', '', 'lower', 'count', (r) => r.broker.usage?.inMsgsPerSaga, beyond(0.05));
   add('broker messages out per saga', '', 'lower', 'count', (r) => r.broker.usage?.outMsgsPerSaga, beyond(0.05));
