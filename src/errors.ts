@@ -65,3 +65,9 @@ export class InterruptedError extends SagaSimError {
 export class InvalidEventError extends SagaSimError {
   override name = 'InvalidEventError';
 }
+
+/** PostgreSQL (state: postgres) missing, unreachable or refusing the credentials. Exit code 3. */
+export class DatabaseUnavailableError extends SagaSimError {
+  override name = 'DatabaseUnavailableError';
+  override readonly exitCode = 3;
+}

@@ -108,7 +108,7 @@ async function benchAction(file: string, flags: BenchFlags, interrupts: Interrup
     let server: EmbeddedServer | undefined;
     const natsUrl = flags.natsUrl ?? (flags.baseline ? (server = await startEmbeddedServer()).url : undefined);
     try {
-      const engine = createEngine({ scenario: scenarioAt(rate), target: flags.target, cluster: flags.embeddedCluster, natsUrl, monitored: server, simulatedPayment: simulated, warmupMs, heap: flags.heap, services: flags.services, namespace: namespaceOf(flags), signal: interrupts.signal });
+      const engine = createEngine({ scenario: scenarioAt(rate), target: flags.target, cluster: flags.embeddedCluster, natsUrl, monitored: server, simulatedPayment: simulated, databaseUrl: flags.databaseUrl, warmupMs, heap: flags.heap, services: flags.services, namespace: namespaceOf(flags), signal: interrupts.signal });
       const report = await watchRun(engine, interrupts, flags);
       process.stdout.write(`${renderBench(report, rate)}\n`);
       const baseline = flags.baseline && natsUrl ? await baselineFor(natsUrl, report, flags.quiet) : undefined;
@@ -128,7 +128,7 @@ async function benchAction(file: string, flags: BenchFlags, interrupts: Interrup
     const measure = async (stepRate: number) => {
       if (!flags.quiet) process.stderr.write(`trying ${stepRate}/s for ${flags.duration}…\n`);
       const where = flags.embeddedCluster ? { server, keep: false } : { natsUrl, monitored: server };
-      const engine = createEngine({ scenario: scenarioAt(stepRate), target: flags.target, ...where, simulatedPayment: simulated, warmupMs, heap: flags.heap, services: flags.services, namespace: namespaceOf(flags), signal: interrupts.signal });
+      const engine = createEngine({ scenario: scenarioAt(stepRate), target: flags.target, ...where, simulatedPayment: simulated, databaseUrl: flags.databaseUrl, warmupMs, heap: flags.heap, services: flags.services, namespace: namespaceOf(flags), signal: interrupts.signal });
       interrupts.watch(engine);
       if (!flags.quiet) engine.subscribe(plainProgress((line) => stderrLine(`  ${line}`)));
       const report = await engine.run();

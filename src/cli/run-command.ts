@@ -116,6 +116,7 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
   const engine = createEngine({
     scenario,
     natsUrl: flags.natsUrl,
+    databaseUrl: flags.databaseUrl,
     keep: flags.keep,
     simulatedPayment: simulatedPayment(),
     thresholds,

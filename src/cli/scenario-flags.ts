@@ -1,5 +1,8 @@
 import { InvalidArgumentError, Option } from 'commander';
-import type { ScenarioOverrides } from '../scenario/load.js';
+import { parse as parseYaml } from 'yaml';
+import type { Scenario } from '../scenario/schema.js';
+import { DEFAULT_DATABASE_URL, type DatabaseSettings } from '../services/state/postgres/settings.js';
+import { APPEND_FAULTS, type ScenarioOverrides } from '../scenario/load.js';
 import type { HeapProfile } from '../services/heap.js';
 import { acksOption, heapOption, share, stateOption } from './options.js';
 
@@ -13,7 +16,10 @@ export interface ScenarioFlags {
   successRate?: number;
   topology?: 'parallel' | 'sequential';
   delivery?: 'jetstream' | 'core';
-  state?: 'kv' | 'memory';
+  state?: 'kv' | 'memory' | 'postgres';
+  databaseUrl?: string;
+  outbox?: 'on' | 'off';
+  fault?: unknown[];
   acks?: 'double' | 'single';
   replicas?: number;
   heap?: HeapProfile;
@@ -34,6 +40,8 @@ export function scenarioOverrides(flags: ScenarioFlags): ScenarioOverrides {
   if (flags.state !== undefined) overrides.state = flags.state;
   if (flags.acks !== undefined) overrides['jetstream.acks'] = flags.acks;
   if (flags.replicas !== undefined) overrides['jetstream.replicas'] = flags.replicas;
+  if (flags.outbox !== undefined) overrides['postgres.outbox'] = flags.outbox === 'on';
+  if (flags.fault?.length) overrides[APPEND_FAULTS] = flags.fault;
   return overrides;
 }
 
@@ -53,10 +61,38 @@ export function stackOptions(): Option[] {
     new Option('--topology <t>', 'override the topology').choices(['parallel', 'sequential']),
     new Option('--delivery <d>', 'jetstream (durable, the default) or core (queue groups, at most once)').choices(['jetstream', 'core']),
     stateOption(),
+    databaseUrlOption(),
+    new Option('--outbox <on|off>', 'PostgreSQL state: on (default) commits events to an outbox with the state and relays them; off publishes after the commit').choices(['on', 'off']),
+    faultOption(),
     acksOption(),
     new Option('--replicas <n>', 'copies of each stream and KV bucket on a cluster (1 to 5; 3 on a three-node cluster)').argParser(replicas),
     heapOption(),
   ];
+}
+
+/** --database-url, and DATABASE_URL as in the design. */
+export function databaseUrlOption(): Option {
+  return new Option('--database-url <url>', `PostgreSQL for --state postgres (may hold {service}: a database per service, as in the design); default ${DEFAULT_DATABASE_URL}`).env('DATABASE_URL');
+}
+
+/** What the services' PostgreSQL state is opened with: the flag (or DATABASE_URL), else the default, and the scenario's outbox. */
+export function databaseOf(flags: ScenarioFlags, scenario: Scenario): DatabaseSettings {
+  return { url: flags.databaseUrl ?? DEFAULT_DATABASE_URL, outbox: scenario.postgres.outbox };
+}
+
+/** --fault, repeatable: one more fault as the scenario's faults list takes it, in YAML flow style. */
+function faultOption(): Option {
+  return new Option('--fault <spec>', 'add a fault, as in the scenario\'s faults list: "crashAfterCommit: order, at: 2s, restartAfter: 1s" (repeatable)').argParser(
+    (value: string, previous: unknown[] = []) => {
+      let parsed: unknown;
+      try {
+        parsed = parseYaml(value.trim().startsWith('{') ? value : `{${value}}`);
+      } catch (error) {
+        throw new InvalidArgumentError(`expected keys as in a scenario fault, e.g. "crash: payment, at: 2s, restartAfter: 1s" (${(error as Error).message.split('\n')[0]})`);
+      }
+      return [...previous, parsed];
+    },
+  );
 }
 
 function replicas(value: string): number {

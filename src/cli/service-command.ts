@@ -19,7 +19,7 @@ import { RunNames } from '../broker/names.js';
 import { currentOwner } from '../broker/owner.js';
 import { Interrupts } from './interrupts.js';
 import { logOptions } from './options.js';
-import { natsUrlOption, scenarioOverrides, stackOptions, successRateOption, type ScenarioFlags } from './scenario-flags.js';
+import { databaseOf, natsUrlOption, scenarioOverrides, stackOptions, successRateOption, type ScenarioFlags } from './scenario-flags.js';
 import { simulatedPayment, stderrLine } from './watch-run.js';
 
 interface ServiceFlags extends ScenarioFlags, NamespaceFlags {
@@ -70,10 +70,11 @@ async function serviceAction(name: string, file: string | undefined, flags: Serv
       cleanups.add(() => nc.close());
       const names = new RunNames(designNamespaceOf(flags));
       const warn = (message: string) => stderrLine(`warning: ${message}`);
-      const { consumers, cleanups: liveness } = await provisionRun(nc, scenario, { names, owner: currentOwner(`service ${service}`, names), tidy: false, fresh: false, shared: true, replicas: scenario.jetstream.replicas ?? 1, warn });
+      const database = databaseOf(flags, scenario);
+      const { consumers, cleanups: liveness } = await provisionRun(nc, scenario, { names, owner: currentOwner(`service ${service}`, names), tidy: false, fresh: false, shared: true, replicas: scenario.jetstream.replicas ?? 1, warn, database: { ...database, keep: true } });
       for (const undo of liveness) cleanups.add(undo);
       const catalogue = buildCatalogue(scenario);
-      const setup = { scenario, natsUrl: flags.natsUrl as string, names, consumers, stock: stockOf(catalogue), overrides: createOrderSource(scenario, catalogue).overrides, simulatedPayment: simulatedPayment(), heap: flags.heap ?? 'fast', log: { level: flags.logLevel, format: flags.logFormat } };
+      const setup = { scenario, natsUrl: flags.natsUrl as string, names, consumers, stock: stockOf(catalogue), overrides: createOrderSource(scenario, catalogue).overrides, simulatedPayment: simulatedPayment(), heap: flags.heap ?? 'fast', log: { level: flags.logLevel, format: flags.logFormat }, database };
       const host = await startServiceHost(workerConfig(service, setup), (message) => {
         failure ??= message;
         interrupts.stop();

@@ -11,7 +11,7 @@ import { EXIT } from './exit-codes.js';
 import { positiveInt, positiveNumber } from './options.js';
 import { Interrupts } from './interrupts.js';
 import { namespaceOf, namespaceOption, subjectPrefixOption } from './namespace-flags.js';
-import { natsUrlOption, scenarioOverrides } from './scenario-flags.js';
+import { natsUrlOption, databaseUrlOption, scenarioOverrides } from './scenario-flags.js';
 import { paintFor, simulatedPayment, stderrLine, wantsTui } from './watch-run.js';
 
 interface SweepFlags {
@@ -23,6 +23,7 @@ interface SweepFlags {
   orders?: number;
   rate?: number;
   natsUrl?: string;
+  databaseUrl?: string;
   namespace?: string;
   subjectPrefix?: string;
   csv?: string;
@@ -60,6 +61,7 @@ export function sweepCommand(): Command {
     .option('--orders <n>', 'override orders.count at every point', positiveInt)
     .option('--rate <n>', 'override orders.rate at every point', positiveNumber)
     .addOption(natsUrlOption())
+    .addOption(databaseUrlOption())
     .addOption(namespaceOption('a fresh run id per point'))
     .addOption(subjectPrefixOption())
     .option('--csv <file>', 'write one CSV row per point')
@@ -117,6 +119,7 @@ async function sweepAction(file: string, flags: SweepFlags): Promise<number> {
       overrides,
       spec,
       natsUrl: flags.natsUrl,
+      databaseUrl: flags.databaseUrl,
       namespace: namespaceOf(flags),
       simulatedPayment: simulatedPayment(),
       signal: interrupts.signal,

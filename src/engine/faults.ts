@@ -53,16 +53,17 @@ export function scheduleFaults(ctx: FaultContext): Report['faults'] {
   /** Something taken down at `at` and brought back `restartAfter` later; `done` gets how long it was down. */
   const outage = (fault: { at: number; restartAfter: number }, o: Outage) =>
     at(fault.at, () => {
-      const appliedAtMs = sinceStart();
       ctx.mark(`${o.downText}; restart in ${fault.restartAfter} ms`);
-      void o.down().then(() =>
+      void o.down().then(() => {
+        // When it went down: at once for a kill, at the next commit for crash-after-commit.
+        const appliedAtMs = sinceStart();
         after(fault.restartAfter, () => {
           o.up().then(() => {
             o.done(appliedAtMs, sinceStart() - appliedAtMs);
             ctx.mark(o.upText);
           }, failed(o.failedText));
-        }),
-      );
+        });
+      });
     });
   for (const fault of ctx.faults) {
     if ('duplicate' in fault) {
@@ -94,6 +95,24 @@ export function scheduleFaults(ctx: FaultContext): Report['faults'] {
         failedText: `${service} service did not restart`,
         done: (appliedAtMs, downMs) => {
           applied.push({ kind: 'crash', service, atMs: fault.at, downMs, appliedAtMs });
+          ctx.restarted(service);
+        },
+      });
+    } else if ('crashAfterCommit' in fault) {
+      const service = fault.crashAfterCommit;
+      outage(fault, {
+        // Armed at `at`; the service ends itself at its next commit, which is when the outage starts.
+        down: async () => {
+          await worker(service).crashAfterCommit?.();
+          // Only now: the orders sent it until it died are in doubt too.
+          ctx.crashing(service);
+        },
+        up: () => worker(service).restart(),
+        downText: `${service} armed to die after its next commit`,
+        upText: `${service} worker restarted from its database`,
+        failedText: `${service} service did not restart`,
+        done: (appliedAtMs, downMs) => {
+          applied.push({ kind: 'crash-after-commit', service, atMs: fault.at, downMs, appliedAtMs });
           ctx.restarted(service);
         },
       });

@@ -9,6 +9,7 @@ import { INVENTORY_CONSUMES } from '../services/inventory/logic.js';
 import { ORDER_CONSUMES } from '../services/order/logic.js';
 import { paymentConsumes } from '../services/payment/logic.js';
 import { SERVICE_NAMES } from '../services/service.js';
+import type { DatabaseSettings } from '../services/state/postgres/settings.js';
 import { STORES } from '../services/state/stores.js';
 
 export interface Provisioning {
@@ -32,6 +33,8 @@ export interface ProvisionOptions {
   shared: boolean;
   /** Copies of each stream and bucket (a cluster). */
   replicas: number;
+  /** PostgreSQL state: where, and whether to leave its schemas after the run (else dropped, when this run made them fresh). */
+  database?: DatabaseSettings & { keep: boolean };
   warn(message: string): void;
 }
 
@@ -57,9 +60,12 @@ export async function provisionRun(nc: NatsConnection, scenario: Scenario, o: Pr
     cleanups.push(async () => forwarding.unsubscribe());
   }
   const store = STORES[scenario.state];
-  await store.provision?.({ nc, names, services: SERVICE_NAMES, owner: o.owner, fresh: o.fresh, replicas: o.replicas });
+  const database = o.database;
+  await store.provision?.({ nc, names, services: SERVICE_NAMES, owner: o.owner, fresh: o.fresh, replicas: o.replicas, database });
   const remove = store.remove;
-  if (o.tidy && remove) cleanups.push(() => remove({ nc, names, services: SERVICE_NAMES }).catch(() => undefined));
+  // A database outlives any nats-server: its schemas go unless kept, even when the server is this run's own.
+  const tidy = scenario.state === 'postgres' ? o.fresh && !database?.keep : o.tidy;
+  if (tidy && remove) cleanups.push(() => remove({ nc, names, services: SERVICE_NAMES, database }).catch(() => undefined));
   return { consumers, cleanups };
 }
 

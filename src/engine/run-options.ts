@@ -21,6 +21,8 @@ export interface RunOptions {
   monitored?: MonitoredServer;
   /** Start a local cluster of this many nats-servers instead of one (--embedded-cluster). */
   cluster?: number;
+  /** PostgreSQL for `state: postgres` (--database-url, DATABASE_URL); may hold `{service}`. Default DEFAULT_DATABASE_URL. */
+  databaseUrl?: string;
   /** Leave the streams on the server after the run. Default false on --nats-url, true on a `server` the caller keeps. */
   keep?: boolean;
   /** false: every payment succeeds (USE_SIMULATED_PAYMENT=false). Default true. */

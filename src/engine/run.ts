@@ -1,3 +1,5 @@
+import { redactUrl } from '../broker/credentials.js';
+import { DEFAULT_DATABASE_URL, schemaName, type DatabaseSettings } from '../services/state/postgres/settings.js';
 import { connectionStateOf } from '../broker/connection.js';
 import { newRunId, RunNames } from '../broker/names.js';
 import { currentOwner } from '../broker/owner.js';
@@ -11,7 +13,7 @@ import { buildReport } from '../report/build-report.js';
 import type { Report } from '../report/report.js';
 import type { ServiceHandle } from '../services/handle.js';
 import { applyHeapProfile, preciseSendTimes, type HeapProfile } from '../services/heap.js';
-import type { ServiceName, ServiceSnapshot } from '../services/service.js';
+import { SERVICE_NAMES, type ServiceName, type ServiceSnapshot } from '../services/service.js';
 import { Cleanups } from './cleanups.js';
 import { now } from './clock.js';
 import { EngineControls } from './engine-controls.js';
@@ -93,6 +95,18 @@ export class RunEngine extends EngineControls implements Engine {
     if (this.options.signal?.aborted) throw new InterruptedError('interrupted');
   }
 
+  /** Where PostgreSQL state lives, and how events leave it (used with `state: postgres` only). */
+  private get database(): DatabaseSettings {
+    return { url: this.options.databaseUrl ?? DEFAULT_DATABASE_URL, outbox: this.options.scenario.postgres.outbox };
+  }
+
+  private databaseReport(): Report['database'] {
+    if (this.options.scenario.state !== 'postgres') return undefined;
+    const { url, outbox } = this.database;
+    const kept = this.external || this.options.keep === true;
+    return { url: redactUrl(url), outbox, schemas: SERVICE_NAMES.map((s) => schemaName(this.names, s)), kept };
+  }
+
   async run(): Promise<Report> {
     const { signal } = this.options;
     const cleanups = new Cleanups();
@@ -121,8 +135,11 @@ export class RunEngine extends EngineControls implements Engine {
     }
     if (this.options.cluster && (natsUrl || server)) throw new UsageError('--embedded-cluster starts its own servers; drop --nats-url');
     if (this.external && !natsUrl && !server) throw new UsageError('--services external needs --nats-url: the server the saga-sim service processes use');
-    if (this.external && scenario.faults.some((f) => 'crash' in f)) {
+    if (this.external && scenario.faults.some((f) => 'crash' in f || 'crashAfterCommit' in f)) {
       throw new UsageError('crash faults need services this run starts; with --services external, kill the processes yourself');
+    }
+    if (scenario.state !== 'postgres' && scenario.faults.some((f) => 'crashAfterCommit' in f)) {
+      throw new UsageError('crashAfterCommit needs a database to commit to: add state: postgres to the scenario, or --state postgres');
     }
     // In fault scenarios, fsync every write (2.10+) so a kill -9 loses nothing acknowledged.
     const broker = await startBroker({ natsUrl, server, syncAlways: scenario.faults.length > 0, names: this.names, cluster: this.options.cluster }, cleanups);
@@ -145,7 +162,8 @@ export class RunEngine extends EngineControls implements Engine {
     const tidy = !this.external && (natsUrl !== undefined || server !== undefined) && !(keep ?? server !== undefined);
     const warn = (message: string) => this.emit({ type: 'warning', message });
     const owner = currentOwner(this.external ? 'run --services external' : 'run', this.names);
-    const consumers = await provisionStack(broker, scenario, { names: this.names, owner, tidy, fresh: !this.external, warn }, cleanups);
+    const database = { ...this.database, keep: keep === true };
+    const consumers = await provisionStack(broker, scenario, { names: this.names, owner, tidy, fresh: !this.external, warn, database }, cleanups);
     this.emit({
       type: 'start',
       info: { scenario: scenario.name, seed: scenario.seed, topology: scenario.topology, delivery: scenario.delivery, planned: plan.planned, rate: scenario.orders.rate },
@@ -165,7 +183,7 @@ export class RunEngine extends EngineControls implements Engine {
     this.enter('starting-services');
     const restoreHeap = applyHeapProfile(this.heap);
     cleanups.add(async () => restoreHeap());
-    const setup = { scenario, natsUrl: broker.url, names: this.names, consumers: work.consumers, stock: work.stock, overrides: work.source.overrides, simulatedPayment: this.options.simulatedPayment ?? true, heap: this.heap };
+    const setup = { scenario, natsUrl: broker.url, names: this.names, consumers: work.consumers, stock: work.stock, overrides: work.source.overrides, simulatedPayment: this.options.simulatedPayment ?? true, heap: this.heap, database: this.database };
     const services = this.external
       ? findServices(broker.nc, this.names, this.crashed, (message) => this.emit({ type: 'warning', message }), cleanups)
       : startServices((name) => workerConfig(name, setup), this.crashed, () => watch.observer.book.settledIds(), cleanups);
@@ -284,6 +302,7 @@ export class RunEngine extends EngineControls implements Engine {
     await Promise.all([...services.values()].map((s) => s.stop()));
     const report = buildReport({
       scenario,
+      database: this.databaseReport(),
       broker: broker.info,
       brokerUsage: usage,
       startedAt: loaded.startedAt,

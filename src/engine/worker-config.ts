@@ -20,6 +20,7 @@ export interface ServiceSetup {
   heap: HeapProfile;
   /** The services' logs on stderr; default silent (a run's output is its dashboard or progress lines). */
   log?: WorkerConfig['log'];
+  database?: WorkerConfig['database'];
 }
 
 /** What one service is started with, from the scenario: its logic's settings and the whole-run faults it carries. */
@@ -34,6 +35,7 @@ export function workerConfig(service: ServiceName, s: ServiceSetup): WorkerConfi
     topology: scenario.topology,
     delivery: scenario.delivery,
     state: scenario.state,
+    ...(scenario.state === 'postgres' && s.database ? { database: s.database } : {}),
     jetstream: { acks: scenario.jetstream.acks },
     consumers: s.consumers[service] ?? [],
     payment: { seed: scenario.seed, successRate: scenario.payment.successRate, simulated: s.simulatedPayment },

@@ -38,6 +38,8 @@ export interface SweepOptions {
   overrides: ScenarioOverrides;
   spec: SweepSpec;
   natsUrl?: string;
+  /** PostgreSQL for `state: postgres`. */
+  databaseUrl?: string;
   /** Names on the server (default: a fresh run id per point). */
   namespace?: Partial<Namespace>;
   simulatedPayment?: boolean;
@@ -62,7 +64,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepPoint[]> {
     for (const [index, scenario] of points.entries()) {
       if (options.control?.stopping) break;
       const value = spec.values[index] as number;
-      const engine = createEngine({ scenario, natsUrl, namespace: options.namespace, simulatedPayment: options.simulatedPayment, signal: options.signal });
+      const engine = createEngine({ scenario, natsUrl, databaseUrl: options.databaseUrl, namespace: options.namespace, simulatedPayment: options.simulatedPayment, signal: options.signal });
       options.control?.watch(engine);
       const listener = options.onPointStart?.(index, value);
       if (listener) engine.subscribe(listener);

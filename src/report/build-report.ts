@@ -42,6 +42,7 @@ export interface ReportParts {
   thresholds: readonly Threshold[];
   load: { late: number; maxLagMs: number; dropped: number; pausedMs: number };
   faults: Report['faults'];
+  database?: Report['database'];
   /** process.cpuUsage() when the run started. */
   cpuAtStart: NodeJS.CpuUsage;
   /** Each thread's event-loop busy share over the load and drain. */
@@ -75,6 +76,7 @@ export function buildReport(p: ReportParts): Report {
     topology: scenario.topology,
     delivery: scenario.delivery,
     state: scenario.state,
+    ...(p.database ? { database: p.database } : {}),
     broker: { ...p.broker, usage: p.brokerUsage },
     startedAt: new Date(p.startedAt).toISOString(),
     durationSeconds: round((p.endedAt - p.startedAt) / 1000, 3),

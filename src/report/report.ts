@@ -1,3 +1,4 @@
+import type { StateStoreKind } from '../services/state/record-store.js';
 import { writeFile } from 'node:fs/promises';
 import type { BrokerUsage } from '../broker/server-usage.js';
 import type { BrokerInfo } from '../engine/events.js';
@@ -27,7 +28,9 @@ export interface Report {
   topology: 'parallel' | 'sequential';
   delivery: 'jetstream' | 'core';
   /** Where the services kept their records: kv (durable) or memory. */
-  state: 'kv' | 'memory';
+  state: StateStoreKind;
+  /** PostgreSQL state: the server (no password), the outbox, and the schemas (kept: still there to query). */
+  database?: { url: string; outbox: boolean; schemas: string[]; kept: boolean };
   /** `usage`: what nats-server did over the load and drain; null on a server this process did not start. */
   broker: BrokerInfo & { usage: BrokerUsage | null };
   startedAt: string;
@@ -91,6 +94,8 @@ export interface Report {
     | { kind: 'duplicate'; share: number }
     | { kind: 'broker-kill'; atMs: number; downMs: number; appliedAtMs: number }
     | { kind: 'crash'; service: string; atMs: number; downMs: number; appliedAtMs: number }
+    /** appliedAtMs: when the service died, right after the commit the fault waited for. */
+    | { kind: 'crash-after-commit'; service: string; atMs: number; downMs: number; appliedAtMs: number }
     | { kind: 'drop'; share: number; service: string }
     | { kind: 'latency'; service: string; distribution: Distribution }
     | { kind: 'slow'; service: string; atMs: number; forMs: number; appliedAtMs: number }

@@ -31,6 +31,8 @@ function faultText(fault: Report['faults'][number]): string {
       return `${fault.service} stalled ${fault.forMs} ms at ${fault.appliedAtMs} ms`;
     case 'crash':
       return `${fault.service} crashed at ${fault.appliedAtMs} ms, down ${fault.downMs} ms`;
+    case 'crash-after-commit':
+      return `${fault.service} died after a commit, before publishing, at ${fault.appliedAtMs} ms, down ${fault.downMs} ms`;
     case 'drop':
       return `drop ${fault.share * 100}% of deliveries (${fault.service})`;
     case 'latency':

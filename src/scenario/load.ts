@@ -8,6 +8,8 @@ import { hasProduct, someProducts } from './products.js';
 
 /** Dotted key → value, applied over the file before validation (CLI flags and environment). */
 export type ScenarioOverrides = Record<string, unknown>;
+/** The override key whose faults (a list) are added to the scenario's own (--fault). */
+export const APPEND_FAULTS = 'faults+';
 
 export async function loadScenarioFile(file: string, overrides: ScenarioOverrides = {}): Promise<Scenario> {
   return parseScenario(await readScenarioText(file), file, overrides);
@@ -55,7 +57,11 @@ export function parseScenario(text: string, file: string, overrides: ScenarioOve
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ScenarioError(`${file}:1: expected a mapping of scenario keys (name, seed, orders, ...)`, file, 1);
   }
-  for (const [path, value] of Object.entries(overrides)) setPath(raw as Record<string, unknown>, path.split('.'), value);
+  for (const [path, value] of Object.entries(overrides)) {
+    const r = raw as Record<string, unknown>;
+    if (path === APPEND_FAULTS) r.faults = [...(Array.isArray(r.faults) ? r.faults : []), ...(value as unknown[])];
+    else setPath(r, path.split('.'), value);
+  }
   const parsed = ScenarioSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;

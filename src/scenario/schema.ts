@@ -114,6 +114,11 @@ const FAULTS = {
   /** Terminate this service's worker at `at` (hard, as kill -9), and start a new one after `restartAfter`. */
   crash: z.strictObject({ crash: ServiceName, at: Duration, restartAfter: Duration }),
   /**
+   * From `at`, this service's next commit is its last: it dies right after the transaction commits
+   * and before it publishes (the dual write), and a new one starts after `restartAfter`. PostgreSQL state only.
+   */
+  crashAfterCommit: z.strictObject({ crashAfterCommit: ServiceName, at: Duration, restartAfter: Duration }),
+  /**
    * This share of the messages services receive is lost: read and then neither handled nor
    * acknowledged. Core delivery loses it for good; JetStream redelivers it after the ack wait.
    */
@@ -164,6 +169,13 @@ export const ScenarioSchema = z.strictObject({
     .default({ acks: 'double', maxDeliver: DEFAULT_MAX_DELIVER, backoff: DEFAULT_BACKOFF_MS }),
   /** Where services keep their records: kv (JetStream KV, survives a worker crash) or memory (faster, lost with the worker). */
   state: z.enum(STATE_STORES).default('kv'),
+  /** PostgreSQL state (the server is --database-url or DATABASE_URL, never the scenario: it may hold a password). */
+  postgres: z
+    .strictObject({
+      /** true: events are committed to an outbox table with the state and published by a relay. false: published after the commit. */
+      outbox: z.boolean().default(true),
+    })
+    .default({ outbox: true }),
   orders: z
     .strictObject({
       /** Generated orders to place (0: only the script's). */

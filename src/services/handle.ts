@@ -30,6 +30,11 @@ export interface ServiceHandle {
   pause(ms: number): void;
   /** The crash fault: end the service at once, as kill -9 would. */
   kill(): Promise<void>;
+  /**
+   * The crash-after-commit fault: the service ends itself right after its next commit, before it
+   * publishes; resolves once it has. Only services this run starts.
+   */
+  crashAfterCommit?(): Promise<void>;
   /** Starts it again on the same configuration, from its stored state. */
   restart(timeoutMs?: number): Promise<void>;
   stop(timeoutMs?: number): Promise<void>;

@@ -33,6 +33,8 @@ export const WorkerConfigSchema = z.strictObject({
   jetstream: z.strictObject({ acks: z.enum(['double', 'single']) }),
   /** kv: records in a JetStream KV bucket, so a restarted worker resumes; memory: lost with the worker. */
   state: z.enum(STATE_STORES),
+  /** PostgreSQL state: the server (may hold a password; never logged) and whether events go through an outbox. */
+  database: z.strictObject({ url: z.string().min(1), outbox: z.boolean() }).optional(),
   /** The durable consumers this service reads (JetStream delivery): one, or one per subject before 2.10. */
   consumers: z.array(z.string()),
   payment: z.strictObject({ seed: z.number().int(), successRate: z.number().min(0).max(1), simulated: z.boolean() }),
@@ -117,6 +119,9 @@ export function emptyStats(): WorkerStats {
   };
 }
 
+/** The exit code of a worker or service process ended by the crash-after-commit fault. */
+export const CRASH_AFTER_COMMIT_EXIT = 86;
+
 /** Main thread → worker. */
 export type ToWorker =
   | { type: 'place-orders'; orders: PlaceOrder[] }
@@ -133,6 +138,8 @@ export type ToWorker =
   | { type: 'stall'; ms: number }
   /** Take no messages for this long, the thread still running: a stalled consumer. */
   | { type: 'pause'; ms: number }
+  /** The crash-after-commit fault: end the worker right after its next commit, before it publishes. */
+  | { type: 'crash-after-commit' }
   | { type: 'stop' };
 
 /** Worker → main thread. */

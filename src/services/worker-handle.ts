@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { ServiceCrashedError } from '../errors.js';
 import { workerYoungGenerationMb } from './heap.js';
 import type { PlaceOrder } from './order/logic.js';
-import { emptyStats, unreachable, type FromWorker, type ToWorker, type WorkerConfig, type WorkerStats } from './protocol.js';
+import { CRASH_AFTER_COMMIT_EXIT, emptyStats, unreachable, type FromWorker, type ToWorker, type WorkerConfig, type WorkerStats } from './protocol.js';
 import type { ServiceName, ServiceSnapshot } from './service.js';
 import { Replies } from './replies.js';
 import { SettleRequests } from './settle-requests.js';
@@ -43,6 +43,8 @@ export class ServiceWorker implements ServiceHandle {
   /** Settle requests not yet answered: a crash may lose them, so the next worker gets them again. */
   private readonly settles = new SettleRequests();
   private readonly submits = new Replies<void>();
+  /** Set while a crash-after-commit fault waits for the worker to end itself. */
+  private expectedExit: (() => void) | undefined;
 
   /** `settledIds`: the sagas settled so far, which a restarted worker drops once it has loaded. */
   constructor(
@@ -74,6 +76,7 @@ export class ServiceWorker implements ServiceHandle {
       if (worker === this.worker) this.crash(`crashed: ${error.message}`, error);
     });
     worker.on('exit', (code) => {
+      if (worker === this.worker && code === CRASH_AFTER_COMMIT_EXIT && this.expectedExit) return this.expectedExit();
       if (worker === this.worker && !this.stopping && !this.down) this.crash(`exited unexpectedly with code ${code}`);
     });
     return worker;
@@ -109,11 +112,28 @@ export class ServiceWorker implements ServiceHandle {
    */
   async kill(): Promise<void> {
     if (this.down || this.stopping) return;
+    this.goneDown();
+    await this.worker.terminate();
+  }
+
+  crashAfterCommit(): Promise<void> {
+    if (this.down || this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.expectedExit = () => {
+        this.expectedExit = undefined;
+        this.goneDown();
+        resolve();
+      };
+      this.worker.postMessage({ type: 'crash-after-commit' } satisfies ToWorker);
+    });
+  }
+
+  /** Down after a fault: messages queue for the next worker, and the dead one's counters are kept. */
+  private goneDown(): void {
     this.down = [];
     this.status = 'restarting';
     this.previous = this.stats;
     this.current = emptyStats();
-    await this.worker.terminate();
   }
 
   /** Starts a new worker on the same configuration; it loads the stored state before it is ready. */

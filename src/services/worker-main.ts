@@ -36,6 +36,8 @@ async function main(): Promise<void> {
         return host.stall(msg.ms);
       case 'pause':
         return host.pause(msg.ms);
+      case 'crash-after-commit':
+        return host.crashAfterCommit();
       case 'stop':
         clearInterval(timer);
         void host

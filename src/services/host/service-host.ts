@@ -13,9 +13,9 @@ import { sample } from '../../load/distribution.js';
 import { OrderFlags } from '../../load/order-flags.js';
 import { mulberry32 } from '../../load/random.js';
 import { readThreadCpu } from '../../metrics/thread-cpu.js';
-import { createService } from '../create-service.js';
+import { createService, outboxed, reemits } from '../create-service.js';
 import type { PlaceOrder } from '../order/logic.js';
-import { emptyStats, type WorkerConfig, type WorkerStats } from '../protocol.js';
+import { CRASH_AFTER_COMMIT_EXIT, emptyStats, type WorkerConfig, type WorkerStats } from '../protocol.js';
 import { createPublisher, type Publish, type Send } from '../publisher.js';
 import { withRetries } from '../retry.js';
 import { SERVICE_NAMES, type Handled, type Service, type ServiceName, type ServiceSnapshot } from '../service.js';
@@ -41,6 +41,8 @@ export interface ServiceHost {
   stall(ms: number): void;
   /** Takes no messages this long, the thread still running (the slow fault). */
   pause(ms: number): void;
+  /** Ends the thread or process right after its next commit, before it publishes (the crash-after-commit fault). */
+  crashAfterCommit(): void;
   /** Stops consuming, drains the connection, and returns the final counters. */
   stop(): Promise<WorkerStats>;
 }
@@ -58,7 +60,10 @@ export async function startServiceHost(config: WorkerConfig, onFatal: (message: 
   };
   const nc = await startStep('connecting', () => connectBroker(config.natsUrl, `saga-sim-${config.service}`, config.auth ?? {}));
   // Loads what a previous instance of this service stored, so a restart resumes where it stopped.
-  const service = await startStep('loading its state', () => createService(config, nc, stats));
+  const crash = { armed: false };
+  // Exits at once, from inside the commit's callback: nothing after the commit runs, as in a process killed there.
+  const committed = () => crash.armed && process.exit(CRASH_AFTER_COMMIT_EXIT);
+  const service = await startStep('loading its state', () => createService(config, nc, stats, committed));
   // Sagas whose records were checked and dropped: anything more about them is a late copy.
   const settled = new OrderFlags();
   for (const id of config.settled) settled.add(id);
@@ -83,7 +88,7 @@ export async function startServiceHost(config: WorkerConfig, onFatal: (message: 
     }),
   );
   log.info('ready', { delivery: config.delivery, state: config.state, ...(config.consumers.length > 0 ? { consumers: config.consumers.join(',') } : {}) });
-  return hostOf(config, service, { nc, transport, stats, settled, ticker, paused, place: flow.place, submit: flow.submit });
+  return hostOf(config, service, { nc, transport, stats, settled, ticker, paused, crash, place: flow.place, submit: flow.submit });
 }
 
 interface Running {
@@ -93,6 +98,7 @@ interface Running {
   settled: OrderFlags;
   ticker: ReturnType<typeof setInterval> | undefined;
   paused: { pause(ms: number): void };
+  crash: { armed: boolean };
   place(cmd: PlaceOrder): void;
   submit(cmd: PlaceOrder): Promise<void>;
 }
@@ -122,6 +128,7 @@ function hostOf(config: WorkerConfig, service: Service, r: Running): ServiceHost
       }
     },
     pause: (ms) => r.paused.pause(ms),
+    crashAfterCommit: () => void (r.crash.armed = true),
     async stop() {
       clearInterval(r.ticker);
       await r.transport.close().then(() => r.nc.drain());
@@ -140,9 +147,12 @@ function messageFlow(config: WorkerConfig, names: RunNames, service: Service, tr
     log.debugging ? (events) => p(events).then(() => events.forEach((e) => log.debug(`emitted ${e.type}`, { orderId: e.orderId }))) : p;
   // Events are published on their type's subject in the run's namespace.
   const send: Send = (type, data, msgID, deferred) => transport.send(names.subject(type as EventType), data, msgID, deferred);
-  const publish = logged(createPublisher(send, stats, faults));
+  // With an outbox, what a step emits was committed with its state, and the store's relay publishes it.
+  const relayed: Publish = async () => undefined;
+  const publish = outboxed(config) ? relayed : logged(createPublisher(send, stats, faults));
   // A placed order is new work: under overload its event waits behind those of sagas under way.
-  const publishNew = logged(createPublisher(send, stats, faults, true));
+  const publishNew = outboxed(config) ? relayed : logged(createPublisher(send, stats, faults, true));
+  const reemit = reemits(config);
   const retry = (m: Delivery, what: string) => (error: Error) => {
     // A conflict is another instance's write, expected when several share the records.
     (error instanceof StateConflictError ? log.debug : log.warn)(`${what} failed; the message will be redelivered`, { subject: m.subject, error: error.message });
@@ -180,7 +190,7 @@ function messageFlow(config: WorkerConfig, names: RunNames, service: Service, tr
     }
     stats.handled++;
     if (log.debugging) log.debug(`received ${event.type}`, { orderId: event.orderId, ...(m.redelivered ? { redelivered: true } : {}) });
-    const { emit, saved } = service.handle(event, m.redelivered);
+    const { emit, saved } = service.handle(event, m.redelivered && reemit);
     const delay = emit.length === 0 ? 0 : (config.delayMs[event.orderId] ?? sample(config.replyLatency, faultRandom));
     const finish = () => (emit.length === 0 ? m.ack() : publish(emit).then(() => m.ack(), retry(m, 'publishing')));
     // A delay holds only the reply; the state change above is already made (and stored, first).

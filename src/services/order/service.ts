@@ -8,6 +8,8 @@ export interface OrderConfig {
   topology: Topology;
   /** A saga not finished this long after it was placed ends FAILED. */
   sagaTimeoutMs: number;
+  /** false: an order placed again re-emits nothing (see reemits in create-service.ts). Default true. */
+  reemit?: boolean;
 }
 
 export function createOrderService(config: OrderConfig, records: RecordStore<OrderRecord> = memoryStore()): Service {
@@ -34,7 +36,7 @@ export function createOrderService(config: OrderConfig, records: RecordStore<Ord
       // Placing a known order again (the load generator retrying after a crash) re-emits what it stands for.
       // A new order's first write waits behind those of sagas under way (see MAX_WRITES_IN_FLIGHT):
       // under overload the service finishes what it started before it takes on more.
-      return { emit: prev ? orderEvents(prev) : step.emit, saved: keep(prev, step.record, 'start') };
+      return { emit: prev ? (config.reemit === false ? [] : orderEvents(prev)) : step.emit, saved: keep(prev, step.record, 'start') };
     },
     tick(now) {
       const emit = [];

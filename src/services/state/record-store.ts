@@ -1,5 +1,5 @@
-/** Where a service keeps its records: in memory (fast, lost with the worker) or in JetStream KV (durable). */
-export const STATE_STORES = ['kv', 'memory'] as const;
+/** Where a service keeps its records: in JetStream KV or PostgreSQL (durable), or in memory (fast, lost with the worker). */
+export const STATE_STORES = ['kv', 'memory', 'postgres'] as const;
 export type StateStoreKind = (typeof STATE_STORES)[number];
 
 /**

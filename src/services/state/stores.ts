@@ -1,9 +1,13 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { RunNames } from '../../broker/names.js';
-import type { Owner } from '../../broker/owner.js';
+import { ownerDescription, type Owner } from '../../broker/owner.js';
 import { deleteStateBuckets, provisionStateBuckets } from '../../broker/state-buckets.js';
 import type { ServiceName } from '../service.js';
+import type { Topology } from '../outgoing.js';
 import { openKvStore } from './kv-store.js';
+import type { RelaySend } from './postgres/outbox-relay.js';
+import { dropSchemas, openPgStore, provisionSchemas } from './postgres/pg-store.js';
+import { DEFAULT_DATABASE_URL, type DatabaseSettings } from './postgres/settings.js';
 import { memoryStore, type RecordStore, type StateStoreKind } from './record-store.js';
 import type { StoreHooks } from './write-queue.js';
 
@@ -12,7 +16,14 @@ export interface StoreContext {
   nc: NatsConnection;
   names: RunNames;
   service: ServiceName;
-  hooks: StoreHooks;
+  hooks: StoreHooks & { committed?(): void; published?(): void };
+  /** PostgreSQL: where, and whether events go through an outbox. */
+  database?: DatabaseSettings;
+  topology?: Topology;
+  /** The inventory's initial stock, kept beside its records where a store has tables. */
+  stock?: Record<string, number>;
+  /** How an outbox relay publishes an event. */
+  send?: RelaySend;
 }
 
 /** What a run provisions for the stores on the server, and removes again. */
@@ -25,6 +36,7 @@ export interface StoreProvisioning {
   fresh: boolean;
   /** Copies on a cluster. */
   replicas: number;
+  database?: DatabaseSettings;
 }
 
 export interface StoreKind {
@@ -46,5 +58,13 @@ export const STORES: Record<StateStoreKind, StoreKind> = {
   memory: {
     help: 'in the worker only: faster, and lost with it',
     open: async () => memoryStore(),
+  },
+  postgres: {
+    help: 'PostgreSQL, a schema per service with real tables and an outbox: survives a worker crash',
+    open: ({ names, service, hooks, database, topology, stock, send }) =>
+      openPgStore({ names, service, hooks, database: database ?? { url: DEFAULT_DATABASE_URL, outbox: true }, topology: topology ?? 'parallel', stock: service === 'inventory' ? stock : undefined, send }),
+    provision: ({ names, services, owner, fresh, database }) =>
+      provisionSchemas({ names, services, fresh, owner: ownerDescription(owner), database: database ?? { url: DEFAULT_DATABASE_URL, outbox: true } }),
+    remove: ({ names, services, database }) => dropSchemas({ names, services, database: database ?? { url: DEFAULT_DATABASE_URL, outbox: true } }),
   },
 };
