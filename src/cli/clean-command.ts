@@ -4,11 +4,14 @@ import { redactUrl } from '../broker/credentials.js';
 import { listHoldings, removeHoldings, type NamespaceHoldings } from '../broker/leftovers.js';
 import { ownerDescription } from '../broker/owner.js';
 import { UsageError } from '../errors.js';
+import { redactDatabaseUrl } from '../services/state/postgres/settings.js';
+import { listSchemas, removeSchemas, type SchemaHoldings } from '../services/state/postgres/leftovers.js';
 import { EXIT } from './exit-codes.js';
 import { namespaceOption } from './namespace-flags.js';
 
 interface CleanFlags {
   natsUrl?: string;
+  databaseUrl?: string;
   namespace?: string;
   yes?: boolean;
   json?: boolean;
@@ -18,6 +21,7 @@ export function cleanCommand(): Command {
   return new Command('clean')
     .description('List what saga-sim runs left on a NATS server (streams, consumers, KV buckets, by namespace) and, with --yes, remove it. Nothing of anyone else\'s is touched.')
     .addOption(new Option('--nats-url <url>', 'the server to clean').env('NATS_URL'))
+    .addOption(new Option('--database-url <url>', 'a PostgreSQL database to clean too: the schemas of state: postgres runs (saga_sim_…)').env('DATABASE_URL'))
     .addOption(namespaceOption('every namespace'))
     .option('--yes', 'remove the leftovers listed (never those of a run, up or service still answering)', false)
     .option('--json', 'the list as JSON', false)
@@ -28,10 +32,12 @@ Examples:
   $ saga-sim clean --nats-url nats://127.0.0.1:4222              # list
   $ saga-sim clean --nats-url nats://127.0.0.1:4222 --yes        # remove the leftovers
   $ saga-sim clean --nats-url nats://ci-nats:4222 --namespace k3j9x2a1 --yes
+  $ saga-sim clean --database-url postgresql://postgres@127.0.0.1:5432/postgres --yes   # kept schemas (--keep)
 
 A namespace is in use while the process that made it (a run, up or service) answers on NATS;
 those are listed and kept. Only streams named SAGA_SIM_… and KV buckets named saga-sim-… are
-considered. Exit codes: 0 listed (or removed) · 2 usage · 3 no server.`,
+considered. In PostgreSQL, schemas named saga_sim_… are, and those with connections open or whose
+maker still runs on this host are kept. Exit codes: 0 listed (or removed) · 2 usage · 3 no server.`,
     )
     .action(async (flags: CleanFlags) => {
       process.exitCode = await cleanAction(flags);
@@ -39,8 +45,39 @@ considered. Exit codes: 0 listed (or removed) · 2 usage · 3 no server.`,
 }
 
 async function cleanAction(flags: CleanFlags): Promise<number> {
-  if (!flags.natsUrl) throw new UsageError('saga-sim clean needs --nats-url (or NATS_URL): the server to clean');
-  const nc = await connectBroker(flags.natsUrl, 'saga-sim-clean');
+  if (!flags.natsUrl && !flags.databaseUrl) throw new UsageError('saga-sim clean needs --nats-url (or NATS_URL), --database-url (or DATABASE_URL), or both: what to clean');
+  if (flags.natsUrl) await cleanNats(flags, flags.natsUrl);
+  if (flags.databaseUrl) await cleanDatabase(flags, flags.databaseUrl);
+  return EXIT.ok;
+}
+
+async function cleanDatabase(flags: CleanFlags, url: string): Promise<void> {
+  const all = await listSchemas(url);
+  const holdings = flags.namespace === undefined ? all : all.filter((h) => h.namespace === flags.namespace);
+  const removed: string[] = [];
+  if (flags.yes) {
+    for (const h of holdings.filter((held) => !held.live)) {
+      await removeSchemas(url, h);
+      removed.push(h.namespace);
+    }
+  }
+  if (flags.json) process.stdout.write(`${JSON.stringify(holdings.map((h) => ({ ...h, removed: removed.includes(h.namespace) })), null, 2)}\n`);
+  else process.stdout.write(`${schemaLines(holdings, removed, redactDatabaseUrl(url), flags.yes ?? false).join('\n')}\n`);
+}
+
+export function schemaLines(holdings: readonly SchemaHoldings[], removed: readonly string[], url: string, asked: boolean): string[] {
+  if (holdings.length === 0) return [`no saga-sim schemas in ${url}`];
+  const lines = holdings.map((h) => {
+    const state = h.live ? `in use (${h.live})` : removed.includes(h.namespace) ? 'removed' : 'leftover';
+    return `${label(h.namespace).padEnd(12)} ${state.padEnd(9)} ${h.schemas.join(', ')} · about ${h.rows.toLocaleString('en-US')} rows${h.createdBy && !h.live ? ` · ${h.createdBy}` : ''}`;
+  });
+  const left = holdings.filter((h) => !h.live && !removed.includes(h.namespace)).length;
+  if (!asked && left > 0) lines.push(`${left} leftover namespace${left === 1 ? '' : 's'} in PostgreSQL; remove with --yes`);
+  return lines;
+}
+
+async function cleanNats(flags: CleanFlags, natsUrl: string): Promise<void> {
+  const nc = await connectBroker(natsUrl, 'saga-sim-clean');
   try {
     const all = await listHoldings(nc);
     const holdings = flags.namespace === undefined ? all : all.filter((h) => h.namespace === flags.namespace);
@@ -52,8 +89,7 @@ async function cleanAction(flags: CleanFlags): Promise<number> {
       }
     }
     if (flags.json) process.stdout.write(`${JSON.stringify(holdings.map((h) => ({ ...h, removed: removed.includes(h.namespace) })), null, 2)}\n`);
-    else process.stdout.write(`${cleanLines(holdings, removed, redactUrl(flags.natsUrl), flags.yes ?? false).join('\n')}\n`);
-    return EXIT.ok;
+    else process.stdout.write(`${cleanLines(holdings, removed, redactUrl(natsUrl), flags.yes ?? false).join('\n')}\n`);
   } finally {
     await nc.close();
   }

@@ -13,7 +13,7 @@ import { EXIT } from './exit-codes.js';
 import { designNamespaceOf, namespaceOptions, type NamespaceFlags } from './namespace-flags.js';
 import { Interrupts } from './interrupts.js';
 import { logOptions } from './options.js';
-import { natsUrlOption, scenarioOverrides, stackOptions, successRateOption, type ScenarioFlags } from './scenario-flags.js';
+import { databaseOf, natsUrlOption, scenarioOverrides, stackOptions, successRateOption, type ScenarioFlags } from './scenario-flags.js';
 import { simulatedPayment, stderrLine } from './watch-run.js';
 
 interface UpFlags extends ScenarioFlags, NamespaceFlags {
@@ -95,6 +95,7 @@ async function upAction(file: string | undefined, flags: UpFlags): Promise<numbe
         namespace: designNamespaceOf(flags),
         keep: flags.keep,
         simulatedPayment: simulatedPayment(),
+        database: databaseOf(flags, scenario),
         heap: flags.heap,
         log: { level: flags.logLevel, format: flags.logFormat },
         view,

@@ -1,5 +1,4 @@
-import { redactUrl } from '../broker/credentials.js';
-import { DEFAULT_DATABASE_URL, schemaName, type DatabaseSettings } from '../services/state/postgres/settings.js';
+import { DEFAULT_DATABASE_URL, redactDatabaseUrl, schemaName, type DatabaseSettings } from '../services/state/postgres/settings.js';
 import { connectionStateOf } from '../broker/connection.js';
 import { newRunId, RunNames } from '../broker/names.js';
 import { currentOwner } from '../broker/owner.js';
@@ -104,7 +103,7 @@ export class RunEngine extends EngineControls implements Engine {
     if (this.options.scenario.state !== 'postgres') return undefined;
     const { url, outbox } = this.database;
     const kept = this.external || this.options.keep === true;
-    return { url: redactUrl(url), outbox, schemas: SERVICE_NAMES.map((s) => schemaName(this.names, s)), kept };
+    return { url: redactDatabaseUrl(url), outbox, schemas: SERVICE_NAMES.map((s) => schemaName(this.names, s)), kept };
   }
 
   async run(): Promise<Report> {

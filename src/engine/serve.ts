@@ -1,3 +1,4 @@
+import type { DatabaseSettings } from '../services/state/postgres/settings.js';
 import type { OrderView } from '../api/order-view.js';
 import { connectionStateOf } from '../broker/connection.js';
 import { DESIGN_NAMESPACE, RunNames, type Namespace } from '../broker/names.js';
@@ -29,6 +30,8 @@ export interface ServeOptions {
   /** Leave the streams and buckets on the --nats-url server at the end. */
   keep?: boolean;
   simulatedPayment: boolean;
+  /** PostgreSQL state: where, and whether events go through an outbox. */
+  database?: DatabaseSettings;
   heap?: HeapProfile;
   /** The services' logs on stderr. */
   log?: WorkerConfig['log'];
@@ -68,7 +71,8 @@ export async function serveStack(o: ServeOptions): Promise<Served> {
       for await (const s of broker.nc.status()) connection = connectionStateOf(s.type) ?? connection;
     })();
     const owner = currentOwner('up', names);
-    const consumers = await provisionStack(broker, scenario, { names, owner, tidy: o.natsUrl !== undefined && !o.keep, fresh: true, warn: o.warn }, cleanups);
+    const database = o.database && { ...o.database, keep: o.keep === true };
+    const consumers = await provisionStack(broker, scenario, { names, owner, tidy: o.natsUrl !== undefined && !o.keep, fresh: true, warn: o.warn, database }, cleanups);
     // Made once the services exist; events before then have no saga to settle.
     const late: { settlement?: Settlement } = {};
     const observer = new StreamObserver((seen, terminal) => {
@@ -84,7 +88,7 @@ export async function serveStack(o: ServeOptions): Promise<Served> {
     cleanups.add(async () => restoreHeap());
     const catalogue = buildCatalogue(scenario);
     const overrides = createOrderSource(scenario, catalogue).overrides;
-    const setup = { scenario, natsUrl: broker.url, names, consumers, stock: stockOf(catalogue), overrides, simulatedPayment: o.simulatedPayment, heap, log: o.log };
+    const setup = { scenario, natsUrl: broker.url, names, consumers, stock: stockOf(catalogue), overrides, simulatedPayment: o.simulatedPayment, heap, log: o.log, database: o.database };
     const services = startServices((name) => workerConfig(name, setup), o.crashed, () => observer.book.settledIds(), cleanups);
     const settlement = (late.settlement = new Settlement({ book: observer.book, workers: services, topology: scenario.topology, delivery: scenario.delivery, keep: new Set(), graceMs: SETTLE_GRACE_MS }));
     const ticker = setInterval(() => settlement.tick(now()), 100);

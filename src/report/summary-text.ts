@@ -66,6 +66,11 @@ function expectationLines(report: Report, paint: Paint): string[] {
   return lines;
 }
 
+function databaseLine(d: NonNullable<Report['database']>): string {
+  const schemas = d.kept ? `schemas ${d.schemas.join(', ')} kept (psql: SELECT * FROM ${d.schemas[0]}.orders)` : 'its schemas dropped at the end (--keep leaves them to query)';
+  return `database     ${d.url} · outbox ${d.outbox ? 'on' : 'off'} · ${schemas}`;
+}
+
 /** The final summary, as plain lines; colour only through `paint`. */
 export function renderSummary(report: Report, paint: Paint = NO_PAINT, reportPath?: string): string {
   const o = report.orders;
@@ -87,6 +92,7 @@ export function renderSummary(report: Report, paint: Paint = NO_PAINT, reportPat
     ...(report.latency.trend?.growing ? [`             latency ${trendText(report.latency.trend)}`] : []),
     `dead letters ${report.events.deadLetters}${report.events.exhausted > 0 ? ` (${report.events.exhausted} after max_deliver)` : ''}${report.events.lostCreated > 0 ? ` · lost in transit ${report.events.lostCreated} orders` : ''}${report.events.foreign > 0 ? ` · ${report.events.foreign} foreign events (not this run's orders, not counted)` : ''} · late sends ${report.load.lateSends}${report.load.droppedSends > 0 ? ` · dropped ${report.load.droppedSends}${report.load.maxInFlight === null ? ` (past the in-flight guard of ${IN_FLIGHT_GUARD.toLocaleString('en-US')} sagas; set orders.maxInFlight)` : ''}` : ''} · cpu ${report.process.cpuSeconds}s · max rss ${report.process.maxRssMb} MB${report.process.heap === 'lean' ? ' (lean heap)' : ''}`,
     ...(report.faults.length > 0 ? [`faults       ${report.faults.map(faultText).join(' · ')}`] : []),
+    ...(report.database ? [databaseLine(report.database)] : []),
     ...(report.target ? targetLines(report.target) : []),
     'invariants',
     ...report.invariants.map((i) => `  ${mark(i.passed, paint)}  ${i.name}${i.passed ? '' : ` — ${i.details}`}`),

@@ -33,11 +33,23 @@ describe('docker-compose.yml', () => {
   it('runs saga-sim up against the nats service, with the design ports published', () => {
     expect(compose.services.nats.ports).toEqual(expect.arrayContaining(['4222:4222', '8222:8222']));
     const up = compose.services['saga-sim'];
-    expect(up.command).toEqual(['up', '--host', '0.0.0.0', '--nats-url', 'nats://nats:4222']);
+    expect(up.command.slice(0, 5)).toEqual(['up', '--host', '0.0.0.0', '--nats-url', 'nats://nats:4222']);
     expect(up.ports).toEqual(['3004:3004', '3006:3006']);
     expect(up.depends_on.nats.condition).toBe('service_healthy');
     // The image's entry point is the CLI.
     expect(readFileSync(join(root, 'Dockerfile'), 'utf8')).toMatch(/ENTRYPOINT \["node", "bin\/saga-sim"\]/);
+  });
+
+  it('has the design\'s PostgreSQL: a database per service created at start, and saga-sim up on it through DATABASE_URL', () => {
+    const pg = compose.services.postgres;
+    expect(pg.healthcheck.test).toEqual(['CMD', 'pg_isready', '-U', 'postgres']);
+    const init = pg.volumes.find((v: string) => v.includes('docker-entrypoint-initdb.d')) as string;
+    const script = readFileSync(join(root, init.split(':')[0] as string), 'utf8');
+    expect([...script.matchAll(/^CREATE DATABASE (\w+);$/gm)].map((m) => m[1])).toEqual(['order_db', 'payment_db', 'inventory_db']);
+    const up = compose.services['saga-sim'];
+    expect(up.command).toEqual(expect.arrayContaining(['--state', 'postgres']));
+    expect(up.environment.DATABASE_URL).toBe('postgresql://postgres:postgres@postgres:5432/{service}_db');
+    expect(up.depends_on.postgres.condition).toBe('service_healthy');
   });
 
   it('a broken file fails the schema check (the check can fail)', () => {

@@ -6,6 +6,8 @@ import { parse as parseYaml } from 'yaml';
 import { TargetSchema } from '../../src/scenario/target-schema.js';
 import { root, startCli } from '../helpers/cli.js';
 import { waitFor } from '../helpers/nats.js';
+import { postgresAnswers, TEST_DATABASE_URL } from '../helpers/postgres.js';
+import { DEFAULT_DATABASE_URL } from '../../src/services/state/postgres/settings.js';
 
 /** The shell commands of the first code block under a README heading: continuations joined, loops whole, comments dropped. */
 function commandsUnder(heading: string): string[] {
@@ -28,6 +30,10 @@ function commandsUnder(heading: string): string[] {
   }
   return commands.filter(Boolean);
 }
+
+// The README's psql commands name the local server; elsewhere that block cannot run as written.
+const readmePostgres = TEST_DATABASE_URL === DEFAULT_DATABASE_URL ? await postgresAnswers("the README's PostgreSQL commands") : false;
+if (TEST_DATABASE_URL !== DEFAULT_DATABASE_URL) process.stderr.write(`\n*** SKIPPED the README's PostgreSQL commands: they name ${DEFAULT_DATABASE_URL}, and the tests use ${TEST_DATABASE_URL} ***\n\n`);
 
 const bash = (command: string, env: NodeJS.ProcessEnv = {}) => execFileSync('bash', ['-o', 'pipefail', '-c', command], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
 
@@ -52,6 +58,29 @@ describe('the README, as written', () => {
     expect(mapping).toEqual(fixtureMapping);
     expect(bash('node bin/saga-sim validate scenarios/targets/nest-saga.yaml test/fixtures/reference-saga/scenario.yaml')).toContain('ok  scenarios/targets/nest-saga.yaml');
   });
+
+  it.runIf(readmePostgres)("The design's databases: every command works as written, and says what the README says", () => {
+    const commands = commandsUnder("## The design's databases (PostgreSQL)");
+    expect(commands).toHaveLength(8);
+    const status = (command: string) => {
+      try {
+        return { code: 0, out: bash(command, { CI: 'true' }) };
+      } catch (error) {
+        const e = error as { status: number; stdout: string };
+        return { code: e.status, out: e.stdout };
+      }
+    };
+    const [run, orders, ledger, stock, outbox, clean, on, off] = commands.map((c) => (c.includes('--outbox off') ? status(c) : { code: 0, out: bash(c, { CI: 'true' }) }));
+    expect(run?.out).toContain('schemas saga_sim_demo_order, saga_sim_demo_payment, saga_sim_demo_inventory kept');
+    expect(orders?.out).toMatch(/CONFIRMED \| +\d+ \|/);
+    expect(ledger?.out).toMatch(/charge \| +\d+/);
+    expect(stock?.out).toMatch(/p-001 +\| +\d+ \| +\d+ \| +\d+/);
+    expect(outbox?.out).toMatch(/payment\.confirmed\.v1 \| +(\d+) \| +\1/);
+    expect(clean?.out).toMatch(/^demo +removed/m);
+    expect(on?.out).toContain('result       PASSED');
+    expect(off?.code).toBe(1);
+    expect(off?.out).toMatch(/FAIL {2}no order left PENDING — \d+ of 2000 violate it: ord-\d{6}/);
+  }, 180_000);
 
   describe('Run it like the design', () => {
     let up: ReturnType<typeof startCli>;

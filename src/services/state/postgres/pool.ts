@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { redactUrl } from '../../../broker/credentials.js';
+import { redactDatabaseUrl } from './settings.js';
 import { DatabaseUnavailableError } from '../../../errors.js';
 
 /** Connections per service: the write statements in flight, a load and the relay's marks. */
@@ -13,6 +13,8 @@ export function openPool(url: string, schema?: string): pg.Pool {
     connectionTimeoutMillis: 5000,
     // Idle connections do not hold a finished worker or test open.
     allowExitOnIdle: true,
+    // Named by schema, so pg_stat_activity tells one run's connections from another's.
+    application_name: schema ? `saga-sim ${schema}` : 'saga-sim',
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   // A connection the server ended (a restart, pg_terminate_backend) is dropped; the next query makes a new one.
@@ -29,7 +31,7 @@ export function unavailable(url: string, error: unknown): DatabaseUnavailableErr
       : e.code === '3D000'
         ? `${e.message}; create it (createdb) or name another in --database-url`
         : `cannot reach it (${e.code ?? e.message ?? 'no answer'}); start PostgreSQL, or point --database-url (or DATABASE_URL) at one`;
-  return new DatabaseUnavailableError(`PostgreSQL at ${redactUrl(url)}: ${why}`, { cause: error });
+  return new DatabaseUnavailableError(`PostgreSQL at ${redactDatabaseUrl(url)}: ${why}`, { cause: error });
 }
 
 /** Runs `work` on a pool of its own, ended afterwards; a connection failure becomes DatabaseUnavailableError. */

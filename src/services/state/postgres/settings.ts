@@ -1,3 +1,4 @@
+import { redactUrl } from '../../../broker/credentials.js';
 import type { RunNames } from '../../../broker/names.js';
 
 /** Where a run's PostgreSQL state lives when neither --database-url nor DATABASE_URL names one. */
@@ -14,6 +15,17 @@ export interface DatabaseSettings {
 /** The URL one service connects to. */
 export function serviceUrl(url: string, service: string): string {
   return url.replaceAll('{service}', service);
+}
+
+/** The URL for output: the user stays, a password never appears. */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return decodeURI(parsed.toString());
+  } catch {
+    return redactUrl(url);
+  }
 }
 
 /** Schemas are named from the run's namespace: `saga_sim_order` for the design's, `saga_sim_<id>_order` for a run's. */
