@@ -43,7 +43,7 @@ describe.runIf(withPostgres)('state: postgres', () => {
     expect(charges[0]?.n).toBe(json.orders.confirmed);
     const stock = await sql<{ bad: number; reserved: number }>(`SELECT count(*) FILTER (WHERE initial <> available + reserved)::int AS bad, sum(reserved)::int AS reserved FROM saga_sim_${ns}_inventory.stock`);
     const held = await sql<{ q: number }>(
-      `SELECT coalesce(sum((i->>'quantity')::int), 0)::int AS q FROM saga_sim_${ns}_inventory.reservations r, jsonb_array_elements(r.items) i WHERE r.reservation = 'reserved' AND NOT r.released`,
+      `SELECT coalesce(sum((i->>'quantity')::int), 0)::int AS q FROM saga_sim_${ns}_inventory.reservations r, json_array_elements(r.items) i WHERE r.reservation = 'reserved' AND NOT r.released`,
     );
     expect(stock[0]).toEqual({ bad: 0, reserved: held[0]?.q });
     for (const service of ['order', 'payment', 'inventory']) {

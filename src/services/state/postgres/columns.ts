@@ -35,13 +35,14 @@ export const cents = <R>(name: string, get: (r: R) => number | undefined, notNul
 
 export const json = <R>(name: string, get: (r: R) => unknown): Column<R> => ({
   name,
-  ddl: 'jsonb',
+  // json, not jsonb: stored as written, without the conversion jsonb costs on every insert.
+  ddl: 'json',
   param: 'text',
   get: (r) => {
     const value = get(r);
     return value === undefined ? null : JSON.stringify(value);
   },
-  insert: (v) => `${v}::jsonb`,
+  insert: (v) => `${v}::json`,
 });
 
 /** Epoch ms, kept as a timestamp so psql shows a time; read back as ms. */

@@ -9,7 +9,7 @@ export type RelaySend = (type: string, data: Uint8Array, msgID: string) => Promi
 /** How often the relay looks for rows committed but not published (a crash, a lost answer). */
 export const SWEEP_INTERVAL_MS = 1000;
 /** Sent rows are marked in one statement at most this often. */
-const MARK_INTERVAL_MS = 20;
+const MARK_INTERVAL_MS = 50;
 const PUBLISHES_IN_FLIGHT = 256;
 
 export interface OutboxRelay {

@@ -60,7 +60,9 @@ export function pgBackend(pool: pg.Pool, table: Table<unknown>, outbox: boolean,
   const run = async (batch: Waiting[]) => {
     running++;
     try {
-      const result = await pool.query<{ id: string; seq: number | null }>(statement, writeParams(table, outbox, batch.map((w) => w.entry)));
+      // Named, so each connection parses and plans it once, not on every batch.
+      const query = { name: `write-${table.name}-${outbox ? 'outbox' : 'direct'}`, text: statement, values: writeParams(table, outbox, batch.map((w) => w.entry)) };
+      const result = await pool.query<{ id: string; seq: number | null }>(query);
       hooks.committed?.();
       const written = new Set<string>();
       const added = new Map<string, number>();

@@ -32,7 +32,9 @@ export async function openPgStore<R>(ctx: PgStoreContext): Promise<RecordStore<R
   const schema = schemaName(ctx.names, ctx.service);
   const table = tableFor(ctx.service, ctx.topology);
   const pool = openPool(url, schema);
-  const relay = ctx.database.outbox && ctx.send ? outboxRelay(pool, ctx.send, { published: ctx.hooks.published, retried: ctx.hooks.retried }) : undefined;
+  // A mark lost with a crash only means a repeat publish, which JetStream drops: marks need no flush.
+  const marks = ctx.database.outbox && ctx.send ? openPool(url, schema, { size: 1, lazyCommits: true }) : undefined;
+  const relay = marks && ctx.send ? outboxRelay(marks, ctx.send, { published: ctx.hooks.published, retried: ctx.hooks.retried }) : undefined;
   const backend = pgBackend(pool, table, relay !== undefined, { committed: ctx.hooks.committed, outboxed: (rows) => relay?.publish(rows) }, schema);
   const store = queuedStore<R>(backend as never, ctx.hooks);
   const adopt = (rows: Record<string, unknown>[]) => rows.forEach((row) => store.adopt(row.order_id as string, table.fromRow(row) as R, row.revision as number));
@@ -47,7 +49,8 @@ export async function openPgStore<R>(ctx: PgStoreContext): Promise<RecordStore<R
     adopt((await pool.query(loadStatement(table, false))).rows);
     await relay?.start();
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    relay?.stop();
+    await Promise.all([pool.end(), marks?.end()]).catch(() => undefined);
     throw (error as { code?: string }).code === '42P01' ? new Error(`${schema}: no tables; the run provisions them (saga-sim run, or saga-sim service)`) : unavailable(url, error);
   }
   return {

@@ -5,17 +5,21 @@ import { DatabaseUnavailableError } from '../../../errors.js';
 /** Connections per service: the write statements in flight, a load and the relay's marks. */
 const POOL_SIZE = 4;
 
-/** A pool whose connections work in `schema`: every statement names its tables unqualified. */
-export function openPool(url: string, schema?: string): pg.Pool {
+/**
+ * A pool whose connections work in `schema`: every statement names its tables unqualified.
+ * `lazyCommits`: commits do not wait for the WAL flush (for what may be lost, like the relay's marks).
+ */
+export function openPool(url: string, schema?: string, o: { size?: number; lazyCommits?: boolean } = {}): pg.Pool {
+  const settings = [...(schema ? [`-c search_path=${schema}`] : []), ...(o.lazyCommits ? ['-c synchronous_commit=off'] : [])];
   const pool = new pg.Pool({
     connectionString: url,
-    max: POOL_SIZE,
+    max: o.size ?? POOL_SIZE,
     connectionTimeoutMillis: 5000,
     // Idle connections do not hold a finished worker or test open.
     allowExitOnIdle: true,
     // Named by schema, so pg_stat_activity tells one run's connections from another's.
     application_name: schema ? `saga-sim ${schema}` : 'saga-sim',
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    ...(settings.length > 0 ? { options: settings.join(' ') } : {}),
   });
   // A connection the server ended (a restart, pg_terminate_backend) is dropped; the next query makes a new one.
   pool.on('error', () => undefined);

@@ -12,7 +12,7 @@ export function ddl(table: Table<unknown>): string[] {
   }
   statements.push(
     `CREATE TABLE IF NOT EXISTS outbox (seq bigserial PRIMARY KEY, event_id text NOT NULL UNIQUE, order_id text NOT NULL, type text NOT NULL,
-       envelope jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), sent_at timestamptz)`,
+       envelope json NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), sent_at timestamptz)`,
     'CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox (seq) WHERE sent_at IS NULL',
   );
   return [...statements, ...table.extraDdl];
@@ -39,7 +39,7 @@ export function writeStatement(table: Table<unknown>, outbox: boolean): string {
   ];
   if (outbox) {
     parts.push(`outboxed AS (INSERT INTO outbox (order_id, event_id, type, envelope)
-       SELECT e.order_id, e.event_id, e.type, e.envelope::jsonb FROM unnest(${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}) AS e(order_id, event_id, type, envelope)
+       SELECT e.order_id, e.event_id, e.type, e.envelope::json FROM unnest(${p('text')}, ${p('text')}, ${p('text')}, ${p('text')}) AS e(order_id, event_id, type, envelope)
        JOIN written USING (order_id)
        ON CONFLICT (event_id) DO NOTHING
        RETURNING seq, event_id)`);

@@ -124,7 +124,7 @@ const reservations: Table<InventoryRecord> = {
        SELECT p.product_id, p.initial, p.initial - coalesce(h.held, 0) AS available, coalesce(h.held, 0) AS reserved
        FROM products p LEFT JOIN (
          SELECT i."productId" AS product_id, sum(i.quantity)::integer AS held
-         FROM reservations r, jsonb_to_recordset(r.items) AS i("productId" text, quantity integer)
+         FROM reservations r, json_to_recordset(r.items) AS i("productId" text, quantity integer)
          WHERE r.reservation = 'reserved' AND NOT r.released
          GROUP BY 1) h USING (product_id)`,
   ],
