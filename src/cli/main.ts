@@ -56,6 +56,11 @@ function loadEnvFile(argv: string[]): void {
 
 /** The one place errors become output and exit codes. */
 export async function main(argv: string[]): Promise<number> {
+  // A reader that went away (`saga-sim … | head`) is not an error: stop quietly, as other tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.ok);
+    throw error;
+  });
   const program = buildProgram();
   try {
     loadEnvFile(argv);

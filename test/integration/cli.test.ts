@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { cli, startCli } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { cli, root, startCli } from '../helpers/cli.js';
 import { describe, expect, it } from 'vitest';
 import { freePorts } from '../../src/broker/embedded-server.js';
 import { waitFor } from '../helpers/nats.js';
@@ -12,6 +13,13 @@ const work = mkdtempSync(join(tmpdir(), 'saga-sim-cli-'));
 const ANSI = /\u001b\[/;
 
 describe('saga-sim CLI', () => {
+  it('stops quietly, exit 0, when its reader goes away (saga-sim … | head)', () => {
+    // `true` reads nothing and exits long before node starts: the write then always meets a closed pipe.
+    const r = spawnSync('bash', ['-o', 'pipefail', '-c', 'node bin/saga-sim bench --help | true'], { cwd: root, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
   it('runs a scenario, prints a plain summary, writes the report and exits 0', async () => {
     const reportFile = join(work, 'report.json');
     const hgrm = join(work, 'run.hgrm');
