@@ -57,17 +57,24 @@ export function parseScenario(text: string, file: string, overrides: ScenarioOve
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ScenarioError(`${file}:1: expected a mapping of scenario keys (name, seed, orders, ...)`, file, 1);
   }
+  // Faults from --fault come after the file's own: an index from here on is a flag's.
+  let ownFaults = Infinity;
   for (const [path, value] of Object.entries(overrides)) {
     const r = raw as Record<string, unknown>;
-    if (path === APPEND_FAULTS) r.faults = [...(Array.isArray(r.faults) ? r.faults : []), ...(value as unknown[])];
-    else setPath(r, path.split('.'), value);
+    if (path !== APPEND_FAULTS) {
+      setPath(r, path.split('.'), value);
+      continue;
+    }
+    const own = Array.isArray(r.faults) ? r.faults : [];
+    ownFaults = own.length;
+    r.faults = [...own, ...(value as unknown[])];
   }
   const parsed = ScenarioSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
     const path = issuePath(issue);
     const key = path.join('.') || '(top level)';
-    const fromFlag = Object.keys(overrides).some((o) => key.startsWith(o));
+    const fromFlag = Object.keys(overrides).some((o) => key.startsWith(o)) || (path[0] === 'faults' && Number(path[1]) >= ownFaults);
     const line = fromFlag ? undefined : lineOf(doc, lines, path);
     const where = fromFlag ? `${file} (override ${key})` : `${file}:${line ?? '?'}`;
     const missing = issue.code !== 'unrecognized_keys' && path.length > 0 && valueAt(raw, path) === undefined;

@@ -13,6 +13,18 @@ const work = mkdtempSync(join(tmpdir(), 'saga-sim-cli-'));
 const ANSI = /\u001b\[/;
 
 describe('saga-sim CLI', () => {
+  it('--fault adds a fault as the scenario takes it, and a bad one is a usage error naming the flag or key', async () => {
+    const needsDb = await cli(['run', 'scenarios/happy-path.yaml', '--fault', 'crashAfterCommit: order, at: 1s, restartAfter: 1s', '--quiet']);
+    expect(needsDb.code).toBe(2);
+    expect(needsDb.stderr).toContain('crashAfterCommit needs a database to commit to: add state: postgres to the scenario, or --state postgres');
+    const badKey = await cli(['run', 'scenarios/happy-path.yaml', '--fault', 'crash: order, at: soon, restartAfter: 1s', '--quiet']);
+    expect(badKey.code).toBe(2);
+    expect(badKey.stderr).toContain('scenarios/happy-path.yaml (override faults.0.at): faults.0.at: expected a duration');
+    const badYaml = await cli(['run', 'scenarios/happy-path.yaml', '--fault', '{{', '--quiet']);
+    expect(badYaml.code).toBe(2);
+    expect(badYaml.stderr).toContain("option '--fault <spec>' argument '{{' is invalid. expected keys as in a scenario fault");
+  });
+
   it('stops quietly, exit 0, when its reader goes away (saga-sim … | head)', () => {
     // `true` reads nothing and exits long before node starts: the write then always meets a closed pipe.
     const r = spawnSync('bash', ['-o', 'pipefail', '-c', 'node bin/saga-sim bench --help | true'], { cwd: root, encoding: 'utf8' });
