@@ -16,7 +16,7 @@ describe('saga-sim completion', () => {
     expect(code).toBe(0);
     expect(complete(stdout, ['saga-sim', 'sw'])).toEqual(['sweep']);
     expect(complete(stdout, ['saga-sim', 'run', '--ra'])).toEqual(['--rate']);
-    expect(complete(stdout, ['saga-sim', 'bench', '--state', ''])).toEqual(['kv', 'memory']);
+    expect(complete(stdout, ['saga-sim', 'bench', '--state', ''])).toEqual(['kv', 'memory', 'postgres']);
     expect(complete(stdout, ['saga-sim', 'run', 'scenarios/mixed-'])).toEqual(['scenarios/mixed-90.yaml']);
   });
 

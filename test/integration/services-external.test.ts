@@ -66,7 +66,7 @@ describe('standalone services', () => {
     expect(shares.every((n) => n > 50)).toBe(true);
     first.child.kill('SIGKILL');
     const r = await run.done;
-    expect(r.code).toBe(0);
+    expect(r.code, `${r.stdout}\n${r.stderr.slice(-3000)}`).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`warning: payment service instance ${first.child.pid}-\\w+ \\(pid ${first.child.pid} on \\S+\\) stopped answering; 1 left`));
     const rep = report(file);
     expect(rep.orders).toMatchObject({ total: 3000, pending: 0 });
