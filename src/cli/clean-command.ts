@@ -51,18 +51,28 @@ async function cleanAction(flags: CleanFlags): Promise<number> {
   return EXIT.ok;
 }
 
-async function cleanDatabase(flags: CleanFlags, url: string): Promise<void> {
-  const all = await listSchemas(url);
+/** Lists what one server holds, removes what is not in use when asked, and prints it. */
+async function clean<H extends { namespace: string; live?: unknown }>(
+  flags: CleanFlags,
+  list: () => Promise<H[]>,
+  remove: (h: H) => Promise<void>,
+  lines: (holdings: readonly H[], removed: readonly string[], asked: boolean) => string[],
+): Promise<void> {
+  const all = await list();
   const holdings = flags.namespace === undefined ? all : all.filter((h) => h.namespace === flags.namespace);
   const removed: string[] = [];
   if (flags.yes) {
     for (const h of holdings.filter((held) => !held.live)) {
-      await removeSchemas(url, h);
+      await remove(h);
       removed.push(h.namespace);
     }
   }
   if (flags.json) process.stdout.write(`${JSON.stringify(holdings.map((h) => ({ ...h, removed: removed.includes(h.namespace) })), null, 2)}\n`);
-  else process.stdout.write(`${schemaLines(holdings, removed, redactDatabaseUrl(url), flags.yes ?? false).join('\n')}\n`);
+  else process.stdout.write(`${lines(holdings, removed, flags.yes ?? false).join('\n')}\n`);
+}
+
+function cleanDatabase(flags: CleanFlags, url: string): Promise<void> {
+  return clean(flags, () => listSchemas(url), (h) => removeSchemas(url, h), (holdings, removed, asked) => schemaLines(holdings, removed, redactDatabaseUrl(url), asked));
 }
 
 export function schemaLines(holdings: readonly SchemaHoldings[], removed: readonly string[], url: string, asked: boolean): string[] {
@@ -79,17 +89,7 @@ export function schemaLines(holdings: readonly SchemaHoldings[], removed: readon
 async function cleanNats(flags: CleanFlags, natsUrl: string): Promise<void> {
   const nc = await connectBroker(natsUrl, 'saga-sim-clean');
   try {
-    const all = await listHoldings(nc);
-    const holdings = flags.namespace === undefined ? all : all.filter((h) => h.namespace === flags.namespace);
-    const removed: string[] = [];
-    if (flags.yes) {
-      for (const h of holdings.filter((held) => !held.live)) {
-        await removeHoldings(nc, h);
-        removed.push(h.namespace);
-      }
-    }
-    if (flags.json) process.stdout.write(`${JSON.stringify(holdings.map((h) => ({ ...h, removed: removed.includes(h.namespace) })), null, 2)}\n`);
-    else process.stdout.write(`${cleanLines(holdings, removed, redactUrl(natsUrl), flags.yes ?? false).join('\n')}\n`);
+    await clean(flags, () => listHoldings(nc), (h) => removeHoldings(nc, h), (holdings, removed, asked) => cleanLines(holdings, removed, redactUrl(natsUrl), asked));
   } finally {
     await nc.close();
   }

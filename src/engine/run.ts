@@ -1,4 +1,5 @@
-import { DEFAULT_DATABASE_URL, redactDatabaseUrl, schemaName, type DatabaseSettings } from '../services/state/postgres/settings.js';
+import type { DatabaseSettings } from '../services/state/postgres/settings.js';
+import { databaseReport, databaseSettings } from './database.js';
 import { connectionStateOf } from '../broker/connection.js';
 import { newRunId, RunNames } from '../broker/names.js';
 import { currentOwner } from '../broker/owner.js';
@@ -12,7 +13,7 @@ import { buildReport } from '../report/build-report.js';
 import type { Report } from '../report/report.js';
 import type { ServiceHandle } from '../services/handle.js';
 import { applyHeapProfile, preciseSendTimes, type HeapProfile } from '../services/heap.js';
-import { SERVICE_NAMES, type ServiceName, type ServiceSnapshot } from '../services/service.js';
+import type { ServiceName, ServiceSnapshot } from '../services/service.js';
 import { Cleanups } from './cleanups.js';
 import { now } from './clock.js';
 import { EngineControls } from './engine-controls.js';
@@ -96,14 +97,7 @@ export class RunEngine extends EngineControls implements Engine {
 
   /** Where PostgreSQL state lives, and how events leave it (used with `state: postgres` only). */
   private get database(): DatabaseSettings {
-    return { url: this.options.databaseUrl ?? DEFAULT_DATABASE_URL, outbox: this.options.scenario.postgres.outbox };
-  }
-
-  private databaseReport(): Report['database'] {
-    if (this.options.scenario.state !== 'postgres') return undefined;
-    const { url, outbox } = this.database;
-    const kept = this.external || this.options.keep === true;
-    return { url: redactDatabaseUrl(url), outbox, schemas: SERVICE_NAMES.map((s) => schemaName(this.names, s)), kept };
+    return databaseSettings(this.options);
   }
 
   async run(): Promise<Report> {
@@ -301,7 +295,7 @@ export class RunEngine extends EngineControls implements Engine {
     await Promise.all([...services.values()].map((s) => s.stop()));
     const report = buildReport({
       scenario,
-      database: this.databaseReport(),
+      database: databaseReport(this.options, this.names, this.external),
       broker: broker.info,
       brokerUsage: usage,
       startedAt: loaded.startedAt,
