@@ -5,7 +5,8 @@ import { RunNames } from '../../src/broker/names.js';
 import { RunEngine } from '../../src/engine/run.js';
 import { expectInvariantsPass, scenario } from '../helpers/nats.js';
 
-// A local three-node cluster (routes on loopback, JetStream clustered): streams and buckets in three copies.
+// A local three-node cluster (routes on loopback, JetStream clustered): streams and buckets in three
+// copies, and a node killed mid-run loses no saga.
 describe('--embedded-cluster', () => {
   it('runs on three nodes with every stream and bucket in three copies, and says so', async () => {
     const engine = new RunEngine({ scenario: scenario('name: r3\nseed: 2\norders: { count: 600, rate: 300 }\npayment: { successRate: 0.8 }\n'), cluster: 3 });
@@ -36,4 +37,17 @@ describe('--embedded-cluster', () => {
     expect(report.orders.total).toBe(600);
     expectInvariantsPass(report);
   }, 120_000);
+
+  it('kill -9 of one node mid-run (R3) loses no saga', async () => {
+    const report = await new RunEngine({
+      scenario: scenario('name: r3-kill\nseed: 3\norders: { count: 1500, rate: 300 }\npayment: { successRate: 0.9 }\ndrainTimeout: 90s\nfaults:\n  - { broker: kill, at: 2s, restartAfter: 2s }\n'),
+      cluster: 3,
+    }).run();
+    expect(report.faults.map((f) => f.kind)).toEqual(['broker-kill']);
+    expect(report.orders.total).toBe(1500);
+    expect(report.orders.confirmed + report.orders.cancelled).toBe(1500);
+    expect(report.orders.failed).toBe(0);
+    expect(report.events.byType['order.created.v1']).toBe(1500);
+    expectInvariantsPass(report);
+  }, 180_000);
 });

@@ -17,7 +17,7 @@ import { createService, outboxed, reemits } from '../create-service.js';
 import type { PlaceOrder } from '../order/logic.js';
 import { CRASH_AFTER_COMMIT_EXIT, emptyStats, type WorkerConfig, type WorkerStats } from '../protocol.js';
 import { createPublisher, type Publish, type Send } from '../publisher.js';
-import { withRetries } from '../retry.js';
+import { retryBudgetFor, setRetryBudget, withRetries } from '../retry.js';
 import { SERVICE_NAMES, type Handled, type Service, type ServiceName, type ServiceSnapshot } from '../service.js';
 import { StateConflictError } from '../../errors.js';
 import { coreTransport, jetstreamTransport, type Delivery, type Transport } from '../transport.js';
@@ -53,6 +53,7 @@ export interface ServiceHost {
  */
 export async function startServiceHost(config: WorkerConfig, onFatal: (message: string) => void): Promise<ServiceHost> {
   const stats = emptyStats();
+  setRetryBudget(retryBudgetFor(config.natsUrl));
   const log = serviceLog(config.service, config.log.level, config.log.format);
   const fatal = (message: string) => {
     log.error(message);
