@@ -33,7 +33,7 @@ export async function createService(config: WorkerConfig, nc: NatsConnection, st
     published: () => stats.published++,
   };
   const names = new RunNames(config.namespace);
-  const context = { nc, names, service: config.service, hooks, database: config.database, topology: config.topology, stock: config.stock, send: relaySend(nc, names, config.delivery) };
+  const context = { nc, names, service: config.service, hooks, database: config.database, topology: config.topology, stock: config.stock, send: outboxed(config) ? relaySend(nc, names, config.delivery) : undefined };
   const open = <R>(): Promise<RecordStore<R>> => STORES[config.state].open<R>(context);
   // Order and payment records stand alone, so another instance's can be read in; inventory derives its stock from its own.
   const loadable = <S extends Service, R>(service: S, store: RecordStore<R>): S => Object.assign(service, { load: (ids: readonly string[]) => store.fetch?.(ids) ?? Promise.resolve() });
