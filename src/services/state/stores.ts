@@ -11,6 +11,9 @@ import { DEFAULT_DATABASE_URL, type DatabaseSettings } from './postgres/settings
 import { memoryStore, type RecordStore, type StateStoreKind } from './record-store.js';
 import type { StoreHooks } from './write-queue.js';
 
+/** Where PostgreSQL state goes when the caller names no server: the local default, with the outbox. */
+const DEFAULT_DATABASE: DatabaseSettings = { url: DEFAULT_DATABASE_URL, outbox: true };
+
 /** What opening one service's store needs. */
 export interface StoreContext {
   nc: NatsConnection;
@@ -62,9 +65,9 @@ export const STORES: Record<StateStoreKind, StoreKind> = {
   postgres: {
     help: 'PostgreSQL, a schema per service with real tables and an outbox: survives a worker crash',
     open: ({ names, service, hooks, database, topology, stock, send }) =>
-      openPgStore({ names, service, hooks, database: database ?? { url: DEFAULT_DATABASE_URL, outbox: true }, topology: topology ?? 'parallel', stock: service === 'inventory' ? stock : undefined, send }),
+      openPgStore({ names, service, hooks, database: database ?? DEFAULT_DATABASE, topology: topology ?? 'parallel', stock: service === 'inventory' ? stock : undefined, send }),
     provision: ({ names, services, owner, fresh, database }) =>
-      provisionSchemas({ names, services, fresh, owner: ownerDescription(owner), database: database ?? { url: DEFAULT_DATABASE_URL, outbox: true } }),
-    remove: ({ names, services, database }) => dropSchemas({ names, services, database: database ?? { url: DEFAULT_DATABASE_URL, outbox: true } }),
+      provisionSchemas({ names, services, fresh, owner: ownerDescription(owner), database: database ?? DEFAULT_DATABASE }),
+    remove: ({ names, services, database }) => dropSchemas({ names, services, database: database ?? DEFAULT_DATABASE }),
   },
 };
