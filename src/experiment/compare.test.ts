@@ -4,7 +4,7 @@ import type { Report } from '../report/report.js';
 import { compareReports, percentileInterval, reportOf } from './compare.js';
 
 /** A report with the fields compare reads: latencies drawn around `p50Ms`, and outcome counts. */
-function report(p50Ms: number, confirmed: number, total: number, extra: { writes?: number; cpu?: number; drift?: number } = {}): Report {
+function report(p50Ms: number, confirmed: number, total: number, extra: { writes?: number; alone?: number; cpu?: number; drift?: number } = {}): Report {
   const corrected = createHistogram();
   for (let i = 0; i < total; i++) recordMs(corrected, p50Ms * (0.5 + i / total));
   const summary = (p: number) => ({ p50: p, p90: p * 1.3, p99: p * 1.5, p999: p * 1.5, max: p * 1.5, count: total, mean: p });
@@ -16,7 +16,7 @@ function report(p50Ms: number, confirmed: number, total: number, extra: { writes
     latency: { ms: summary(p50Ms), uncorrectedMs: summary(p50Ms), hdr: { corrected: encodeHistogram(corrected), uncorrected: encodeHistogram(corrected) }, trend: { firstHalfP50Ms: p50Ms * drift, lastHalfP50Ms: p50Ms, growing: false } },
     process: { cpuSeconds: extra.cpu ?? 3, maxRssMb: 200 },
     broker: { usage: { inMsgsPerSaga: 8, outMsgsPerSaga: 16, inBytesPerSaga: 1300 } },
-    services: { order: { stateWrites: (extra.writes ?? 0) * total }, payment: { stateWrites: 0 }, inventory: { stateWrites: 0 } },
+    services: { order: { stateWrites: (extra.writes ?? 0) * total, stateWritesAlone: (extra.alone ?? 0) * total }, payment: { stateWrites: 0 }, inventory: { stateWrites: 0 } },
   } as unknown as Report;
 }
 
@@ -32,6 +32,12 @@ describe('compare', () => {
 
   it('flags a median three times slower, a share outside both Wilson intervals, and a change in writes per saga', () => {
     expect(flaggedNames([report(5, 900, 10_000), report(15, 700, 10_000, { writes: 2 })])).toEqual(expect.arrayContaining(['latency p50', 'confirmed share', 'cancelled share', 'state writes per saga']));
+  });
+
+  it('does not flag more writes per saga when interim writes that missed their coalescing window account for them', () => {
+    const quiet = report(5, 900, 10_000, { writes: 4 });
+    expect(flaggedNames([quiet, report(5, 900, 10_000, { writes: 4.5, alone: 0.5 })])).not.toContain('state writes per saga');
+    expect(flaggedNames([quiet, report(5, 900, 10_000, { writes: 4.5 })])).toContain('state writes per saga');
   });
 
   it('does not flag a latency change smaller than the runs\' own drift', () => {

@@ -28,6 +28,7 @@ export async function createService(config: WorkerConfig, nc: NatsConnection, st
     wrote: () => stats.stateWrites++,
     retried: () => stats.stateRetries++,
     conflicted: () => stats.stateConflicts++,
+    alone: () => stats.stateWritesAlone++,
     replaced: (_key: string, before: unknown, after: unknown) => built.service?.replaced?.(before, after),
     committed,
     published: () => stats.published++,
@@ -36,7 +37,7 @@ export async function createService(config: WorkerConfig, nc: NatsConnection, st
   const context = { nc, names, service: config.service, hooks, database: config.database, topology: config.topology, stock: config.stock, send: outboxed(config) ? relaySend(nc, names, config.delivery) : undefined };
   const open = <R>(): Promise<RecordStore<R>> => STORES[config.state].open<R>(context);
   // Order and payment records stand alone, so another instance's can be read in; inventory derives its stock from its own.
-  const loadable = <S extends Service, R>(service: S, store: RecordStore<R>): S => Object.assign(service, { load: (ids: readonly string[]) => store.fetch?.(ids) ?? Promise.resolve() });
+  const loadable = <S extends Service, R>(service: S, store: RecordStore<R>): S => closable(Object.assign(service, { load: (ids: readonly string[]) => store.fetch?.(ids) ?? Promise.resolve() }), store);
   switch (config.service) {
     case 'order': {
       const store = await open<OrderRecord>();
@@ -47,9 +48,15 @@ export async function createService(config: WorkerConfig, nc: NatsConnection, st
       const store = await open<PaymentRecord>();
       return (built.service = loadable(createPaymentService({ ...config.payment, topology: config.topology, forced: config.forcedPayments }, store), store));
     }
-    case 'inventory':
-      return (built.service = createInventoryService({ stock: config.stock, short: config.shortOrders }, await open<InventoryRecord>()));
+    case 'inventory': {
+      const store = await open<InventoryRecord>();
+      return (built.service = closable(createInventoryService({ stock: config.stock, short: config.shortOrders }, store), store));
+    }
   }
+}
+
+function closable<S extends Service, R>(service: S, store: RecordStore<R>): S {
+  return Object.assign(service, { close: () => store.close?.() ?? Promise.resolve() });
 }
 
 /** Whether events go through an outbox table (PostgreSQL state, unless the outbox is off): a relay publishes them, not the shell. */

@@ -83,6 +83,8 @@ export interface WorkerStats {
   stateWrites: number;
   stateRetries: number;
   stateConflicts: number;
+  /** Of stateWrites, interim ones stored alone (no next change within the coalescing window: a slow reply, a busy machine). */
+  stateWritesAlone: number;
   /** Messages about sagas already settled and dropped, acked unhandled. */
   afterSettle: number;
   /** The thread's event loop since it started, ms busy and idle (performance.eventLoopUtilization). */
@@ -110,6 +112,7 @@ export function emptyStats(): WorkerStats {
     stateWrites: 0,
     stateRetries: 0,
     stateConflicts: 0,
+    stateWritesAlone: 0,
     afterSettle: 0,
     loopBusyMs: 0,
     loopIdleMs: 0,

@@ -52,6 +52,8 @@ export interface Service {
    * KV state), so that a release answers for them too. Absent where records derive state (stock).
    */
   load?(orderIds: readonly string[]): Promise<void>;
+  /** Closes the service's store at a clean stop, while the broker connection is still open. */
+  close?(): Promise<void>;
   /** A revision conflict replaced a record with the stored one: state derived from records must follow. */
   replaced?(before: unknown, after: unknown): void;
 }

@@ -132,7 +132,9 @@ function hostOf(config: WorkerConfig, service: Service, r: Running): ServiceHost
     crashAfterCommit: () => void (r.crash.armed = true),
     async stop() {
       clearInterval(r.ticker);
-      await r.transport.close().then(() => r.nc.drain());
+      await r.transport.close();
+      await service.close?.();
+      await r.nc.drain();
       return stats();
     },
   };

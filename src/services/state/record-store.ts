@@ -34,6 +34,8 @@ export interface RecordStore<R> {
    * (a durable store shared by several processes). Memory has nothing to read.
    */
   fetch?(keys: readonly string[]): Promise<void>;
+  /** Finishes what a clean stop must not leave half done (an outbox's marks) and lets go of connections. */
+  close?(): Promise<void>;
 }
 
 /** The records of these keys (those it has), dropped from memory. */

@@ -28,6 +28,8 @@ export interface StoreHooks {
   wrote?(): void;
   retried?(): void;
   conflicted?(): void;
+  /** An interim write stored alone: its key did not change again within COALESCE_MS. */
+  alone?(): void;
 }
 
 /** What a durable store does itself: a compare-and-set write, and a read after a conflict. */
@@ -120,7 +122,7 @@ export function queuedStore<R>(backend: StoreBackend<R>, hooks: StoreHooks = {})
     return s.queued;
   };
 
-  const holds = heldWrites(schedule, changed, keys);
+  const holds = heldWrites(schedule, changed, keys, () => hooks.alone?.());
   const settled = (key: string): Promise<void> | undefined => {
     const state = keys.get(key);
     if (!state) return undefined;
@@ -165,7 +167,7 @@ export function queuedStore<R>(backend: StoreBackend<R>, hooks: StoreHooks = {})
 }
 
 /** Interim writes held, by key, in the order they are due (each COALESCE_MS after it was held). */
-function heldWrites(schedule: (key: string) => Promise<void>, changed: (key: string) => Error, keys: Map<string, KeyState>) {
+function heldWrites(schedule: (key: string) => Promise<void>, changed: (key: string) => Error, keys: Map<string, KeyState>, alone: () => void) {
   const held = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
   const hold = (key: string, s: KeyState): Promise<void> => {
@@ -195,8 +197,10 @@ function heldWrites(schedule: (key: string) => Promise<void>, changed: (key: str
     for (const [key, due] of held) {
       if (due > t) break;
       const s = keys.get(key);
-      if (s?.held) release(key, s);
-      else held.delete(key);
+      if (s?.held) {
+        alone();
+        release(key, s);
+      } else held.delete(key);
     }
     arm();
   };

@@ -11,13 +11,18 @@ export const SWEEP_INTERVAL_MS = 1000;
 /** Sent rows are marked in one statement at most this often. */
 const MARK_INTERVAL_MS = 50;
 const PUBLISHES_IN_FLIGHT = 256;
+/** How long a closing relay waits for its publishes under way; what is left is swept by the next relay. */
+const CLOSE_WAIT_MS = 3000;
 
 export interface OutboxRelay {
   /** Publishes rows a commit just added. */
   publish(rows: readonly Committed[]): void;
   /** Publishes what is committed and unsent (a predecessor's), then sweeps every SWEEP_INTERVAL_MS. */
   start(): Promise<void>;
+  /** Stops sweeping. */
   stop(): void;
+  /** Stops, lets publishes under way finish (up to CLOSE_WAIT_MS) and marks what was sent. */
+  close(): Promise<void>;
 }
 
 export interface RelayHooks {
@@ -32,14 +37,18 @@ export interface RelayHooks {
  */
 export function outboxRelay(pool: pg.Pool, send: RelaySend, hooks: RelayHooks = {}): OutboxRelay {
   const inFlight = new Set<number>();
+  const pending = new Set<Promise<void>>();
   const sent: number[] = [];
   const slots = limiter(PUBLISHES_IN_FLIGHT);
   let markTimer: NodeJS.Timeout | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  const mark = async () => {
+  let marking: Promise<void> = Promise.resolve();
+  const mark = () => (marking = marking.then(markSent));
+  const markSent = async () => {
     markTimer = undefined;
+    if (sent.length === 0) return;
     const seqs = sent.splice(0);
     try {
       await pool.query('UPDATE outbox SET sent_at = now() WHERE seq = ANY($1::bigint[])', [seqs]);
@@ -49,8 +58,13 @@ export function outboxRelay(pool: pg.Pool, send: RelaySend, hooks: RelayHooks = 
       if (!stopped) markTimer = setTimeout(() => void mark(), SWEEP_INTERVAL_MS);
     }
   };
-  const publishOne = async (row: Committed) => {
-    if (inFlight.has(row.seq) || stopped) return;
+  const publishOne = (row: Committed): Promise<void> => {
+    if (inFlight.has(row.seq) || stopped) return Promise.resolve();
+    const publishing = attempt(row).finally(() => pending.delete(publishing));
+    pending.add(publishing);
+    return publishing;
+  };
+  const attempt = async (row: Committed) => {
     inFlight.add(row.seq);
     try {
       const fresh = await withSlot(slots, () => withRetries(() => send(row.type, row.data, row.eventId), { onRetry: () => hooks.retried?.() }));
@@ -88,6 +102,15 @@ export function outboxRelay(pool: pg.Pool, send: RelaySend, hooks: RelayHooks = 
       stopped = true;
       clearTimeout(sweepTimer);
       clearTimeout(markTimer);
+    },
+    async close() {
+      this.stop();
+      let waited: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => (waited = setTimeout(resolve, CLOSE_WAIT_MS)));
+      await Promise.race([Promise.allSettled([...pending]), timeout]);
+      clearTimeout(waited);
+      clearTimeout(markTimer);
+      await mark();
     },
   };
 }

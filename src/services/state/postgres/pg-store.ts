@@ -32,7 +32,7 @@ export async function openPgStore<R>(ctx: PgStoreContext): Promise<RecordStore<R
   const schema = schemaName(ctx.names, ctx.service);
   const table = tableFor(ctx.service, ctx.topology);
   const pool = openPool(url, schema);
-  // A mark lost with a crash only means a repeat publish, which JetStream drops: marks need no flush.
+  // A mark lost with a crash only means a repeat publish, which JetStream drops; a clean stop flushes them.
   const marks = ctx.database.outbox && ctx.send ? openPool(url, schema, { size: 1, lazyCommits: true }) : undefined;
   const relay = marks && ctx.send ? outboxRelay(marks, ctx.send, { published: ctx.hooks.published, retried: ctx.hooks.retried }) : undefined;
   const backend = pgBackend(pool, table, relay !== undefined, { committed: ctx.hooks.committed, outboxed: (rows) => relay?.publish(rows) }, schema);
@@ -59,6 +59,10 @@ export async function openPgStore<R>(ctx: PgStoreContext): Promise<RecordStore<R
     async fetch(wanted) {
       const missing = wanted.filter((key) => !store.has(key));
       if (missing.length > 0) adopt((await pool.query(loadStatement(table, true), [missing])).rows);
+    },
+    async close() {
+      await relay?.close();
+      await Promise.all([pool.end(), marks?.end()]).catch(() => undefined);
     },
   };
 }
