@@ -15,9 +15,10 @@ import { Interrupts } from './interrupts.js';
 import { duration, integer, positiveInt, positiveNumber } from './options.js';
 import { namespaceOf, namespaceOptions, type NamespaceFlags } from './namespace-flags.js';
 import { clusterOption, natsUrlOption, scenarioOverrides, servicesOption, targetOption, stackOptions, successRateOption, type ScenarioFlags } from './scenario-flags.js';
+import { roleOf, roleOptions, type RoleFlags } from './role-flags.js';
 import { paintFor, simulatedPayment, stderrLine, watchRun } from './watch-run.js';
 
-export interface RunFlags extends ScenarioFlags, NamespaceFlags {
+export interface RunFlags extends ScenarioFlags, NamespaceFlags, RoleFlags {
   target?: string;
   embeddedCluster?: number;
   natsUrl?: string;
@@ -59,6 +60,7 @@ export function runCommand(): Command {
   command.addOption(servicesOption());
   command.addOption(targetOption());
   command.addOption(clusterOption());
+  for (const option of roleOptions()) command.addOption(option);
   for (const option of namespaceOptions('a fresh run id; with --services external, the services\' (none)')) command.addOption(option);
   return command
     .option('-q, --quiet', 'print only the final summary', false)
@@ -75,6 +77,8 @@ Examples:
   $ saga-sim run scenarios/mixed-90.yaml --target http://127.0.0.1:3004 --nats-url nats://127.0.0.1:4222   # your own system
   $ saga-sim run scenarios/crash-payment.yaml            # a worker crash, resumed from KV state
   $ saga-sim run scenarios/mixed-90.yaml --embedded-cluster 3   # a local three-node cluster, streams R3
+  $ saga-sim run scenarios/mixed-90.yaml --role coordinator --run-id r1 --generators 2 --nats-url nats://10.0.0.1:4222
+  $ saga-sim run scenarios/mixed-90.yaml --role generator --run-id r1 --nats-url nats://10.0.0.1:4222   # on each load machine
   $ saga-sim run scenarios/core-vs-jetstream-loss.yaml --delivery jetstream
   $ PAYMENT_SUCCESS_RATE=0.5 saga-sim run scenarios/mixed-90.yaml --quiet
   $ saga-sim run scenarios/ci-smoke.yaml --junit junit.xml --summary summary.md \\
@@ -110,6 +114,7 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
     }
   });
   const scenario = await loadScenarioFile(file, scenarioOverrides(flags));
+  const role = roleOf(flags);
 
   const paint = paintFor(flags);
   const interrupts = new Interrupts(stderrLine);
@@ -125,6 +130,7 @@ async function runAction(file: string, flags: RunFlags): Promise<number> {
     target: flags.target,
     cluster: flags.embeddedCluster,
     namespace: namespaceOf(flags),
+    ...role,
     signal: interrupts.signal,
   });
   const report = await interrupts.around(() => watchRun(engine, interrupts, flags));

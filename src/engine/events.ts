@@ -83,6 +83,8 @@ export type EngineEvent =
   | { type: 'phase'; phase: Phase }
   | { type: 'snapshot'; snapshot: RunSnapshot }
   | { type: 'warning'; message: string }
+  /** Something the user should see that is not wrong (a generator joined, a part given). */
+  | { type: 'notice'; message: string }
   | { type: 'fault'; fault: FaultMark }
   | { type: 'done'; report: Report };
 

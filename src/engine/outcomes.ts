@@ -1,7 +1,7 @@
 import type { CancelReason } from '../events/schema.js';
 import { OrderFlags } from '../load/order-flags.js';
 import type { EventType } from '../events/subjects.js';
-import { createHistogram, recordMs, summarize, type LatencySummary } from '../metrics/histogram.js';
+import { createHistogram, encodeHistogram, recordMs, summarize, type LatencySummary } from '../metrics/histogram.js';
 import { LogBuckets } from '../metrics/log-buckets.js';
 import { TrendRecorder, type LatencyTrend } from '../metrics/latency-trend.js';
 import type { TerminalSeen } from './observer.js';
@@ -26,6 +26,9 @@ export interface LatencyLadders {
   /** Counts per log-scale latency bucket, corrected and uncorrected (see metrics/log-buckets.ts). */
   buckets: { corrected: { upToMs: number; count: number }[]; uncorrected: { upToMs: number; count: number }[] };
 }
+
+/** Compressed HDR histograms of the confirmed and cancelled sagas' latency and of the steps. */
+export type PartHistograms = Record<'confirmed' | 'cancelled' | 'payment' | 'inventory' | 'compensation', string>;
 
 /** Per-saga timestamps, kept only while the saga is in flight. */
 interface InFlight {
@@ -108,6 +111,12 @@ export class OutcomeTracker {
   /** The last `limit` events, oldest first. */
   recentEvents(limit = RECENT_LIMIT): RecentEvent[] {
     return this.recent.slice(-limit);
+  }
+
+  /** The ladders' histograms other than corrected and uncorrected (in the report already), encoded for merging with another generator's. */
+  partHistograms(): PartHistograms {
+    const e = encodeHistogram;
+    return { confirmed: e(this.byOutcome.confirmed), cancelled: e(this.byOutcome.cancelled), payment: e(this.steps.payment), inventory: e(this.steps.inventory), compensation: e(this.steps.compensation) };
   }
 
   ladders(): LatencyLadders {

@@ -4,6 +4,7 @@ import type { MonitoredServer } from '../broker/server-usage.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { HeapProfile } from '../services/heap.js';
 import type { Threshold } from '../verify/thresholds.js';
+import type { CoordinatorOptions } from './distributed/coordinator-run.js';
 
 export interface RunOptions {
   scenario: Scenario;
@@ -47,6 +48,13 @@ export interface RunOptions {
    * external services, the design's namespace (theirs by default).
    */
   namespace?: Partial<Namespace>;
+  /**
+   * One generator of a distributed run (--role generator --run-id): it waits for the run's
+   * coordinator to give it its part, fires that share of the scenario, and hands its report in.
+   */
+  generator?: { runId: string; joinTimeoutMs?: number };
+  /** A distributed run's coordinator (--role coordinator): it places no orders, and merges its generators' parts. */
+  coordinator?: CoordinatorOptions;
   /** Base URL of a saga system to load and check instead of starting services (--target, or the scenario's target.url). */
   target?: string;
   /** Aborting stops everything at once; the run then rejects with InterruptedError. */

@@ -11,6 +11,7 @@ import { IN_FLIGHT_GUARD, loadPlan, type LoadPlan } from '../load/plan.js';
 import { loopBusyShares, sampleLoops, threadCores, type LoopSample } from '../metrics/loop-busy.js';
 import { buildReport } from '../report/build-report.js';
 import type { Report } from '../report/report.js';
+import type { Scenario } from '../scenario/schema.js';
 import type { ServiceHandle } from '../services/handle.js';
 import { applyHeapProfile, preciseSendTimes, type HeapProfile } from '../services/heap.js';
 import type { ServiceName, ServiceSnapshot } from '../services/service.js';
@@ -26,6 +27,9 @@ import { Settlement, SETTLE_GRACE_MS } from './settlement.js';
 import { startSnapshots } from './snapshot-ticker.js';
 import { findServices, provisionStack, startBroker, startServices, type Broker } from './stack.js';
 import { workerConfig } from './worker-config.js';
+import { RemoteService } from '../services/remote/remote-handle.js';
+import { joinRun, partReport, startProgress, type Joined } from './distributed/generator-part.js';
+import { scenarioPart, WHOLE } from '../load/share.js';
 import type { RunOptions } from './run-options.js';
 
 export type { RunOptions } from './run-options.js';
@@ -38,6 +42,8 @@ const CORE_SETTLE_WAIT_MS = 3000;
 
 /** What the scenario asks for, built before the services start. */
 interface Work {
+  /** The scenario this process fires: the whole, or a generator's part of it. */
+  scenario: Scenario;
   source: OrderSource;
   plan: LoadPlan;
   stock: Record<string, number>;
@@ -62,6 +68,8 @@ interface Loaded {
 export class RunEngine extends EngineControls implements Engine {
   /** The first service crash that failed the run. */
   private crash: ServiceCrashedError | undefined;
+  /** One generator of a distributed run: its link to the coordinator, and its part. */
+  private joined: Joined | undefined;
   /** The run's own names on the server; services run elsewhere are in theirs (the design's by default). */
   readonly names: RunNames;
 
@@ -77,7 +85,7 @@ export class RunEngine extends EngineControls implements Engine {
   }
 
   private get external(): boolean {
-    return this.options.services === 'external';
+    return this.options.services === 'external' || this.options.generator !== undefined;
   }
 
   private get graceMs(): number {
@@ -108,6 +116,7 @@ export class RunEngine extends EngineControls implements Engine {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const broker = await this.startBroker(cleanups);
+      await this.join(broker, cleanups);
       const work = await this.provision(broker, cleanups);
       const watch = await this.startObserving(broker, work, cleanups);
       const { services, timer } = await this.startServices(broker, work, watch, cleanups);
@@ -144,11 +153,23 @@ export class RunEngine extends EngineControls implements Engine {
     return broker;
   }
 
+  /** A generator waits for its part from the run's coordinator. */
+  private async join(broker: Broker, cleanups: Cleanups): Promise<void> {
+    const { generator, scenario } = this.options;
+    if (!generator) return;
+    const say = (message: string) => this.emit({ type: 'notice', message });
+    this.joined = await joinRun({ nc: broker.nc, names: this.names, runId: generator.runId, scenario, joinTimeoutMs: generator.joinTimeoutMs, signal: this.abort.signal, stop: () => this.stopLoad(true), say }, cleanups);
+    this.guard();
+  }
+
   private async provision(broker: Broker, cleanups: Cleanups): Promise<Work> {
-    const { scenario } = this.options;
+    const { scenario: whole } = this.options;
     this.enter('provisioning');
-    const catalogue = buildCatalogue(scenario);
-    const source = createOrderSource(scenario, catalogue);
+    // Every generator orders from the run's catalogue, its own share of the orders.
+    const catalogue = buildCatalogue(whole);
+    const part = this.joined?.part ?? WHOLE;
+    const scenario = scenarioPart(whole, part);
+    const source = createOrderSource(scenario, catalogue, part);
     const plan = loadPlan(scenario, source.scriptedIds.length);
     // A server the caller keeps keeps the streams too (to inspect them), unless told otherwise.
     const { natsUrl, server, keep } = this.options;
@@ -161,7 +182,7 @@ export class RunEngine extends EngineControls implements Engine {
       type: 'start',
       info: { scenario: scenario.name, seed: scenario.seed, topology: scenario.topology, delivery: scenario.delivery, planned: plan.planned, rate: scenario.orders.rate },
     });
-    return { source, plan, stock: stockOf(catalogue), consumers };
+    return { scenario, source, plan, stock: stockOf(catalogue), consumers };
   }
 
   private async startObserving(broker: Broker, work: Work, cleanups: Cleanups): Promise<SagaWatch> {
@@ -222,6 +243,7 @@ export class RunEngine extends EngineControls implements Engine {
       },
       cleanups,
     );
+    if (this.joined) startProgress(this.joined, watch, () => this.phase, cleanups);
     const orderService = services.get('order') as ServiceHandle;
     const loadStart = startedAt + START_LEAD_MS;
     const faults = scheduleFaults({
@@ -294,7 +316,7 @@ export class RunEngine extends EngineControls implements Engine {
     // Stopped before reporting so the services' counters are final.
     await Promise.all([...services.values()].map((s) => s.stop()));
     const report = buildReport({
-      scenario,
+      scenario: work.scenario,
       database: databaseReport(this.options, this.names, this.external),
       broker: broker.info,
       brokerUsage: usage,
@@ -321,8 +343,11 @@ export class RunEngine extends EngineControls implements Engine {
       warmupMs: this.options.warmupMs ?? 0,
       timeline: this.timeline.points,
     });
+    if (this.external) report.instances = [...services.values()].flatMap((s) => (s instanceof RemoteService ? s.work() : []));
+    const final = this.joined ? partReport(report, this.joined, this.options.generator?.runId ?? '', settlement.tally.confirmedQuantities(), watch.outcomes.partHistograms()) : report;
+    if (this.joined) await this.joined.link.handIn(final);
     this.enter('done');
-    this.emit({ type: 'done', report });
-    return report;
+    this.emit({ type: 'done', report: final });
+    return final;
   }
 }

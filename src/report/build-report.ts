@@ -136,9 +136,13 @@ export function buildReport(p: ReportParts): Report {
     passed: false,
   };
   report.thresholds = evaluateThresholds(p.thresholds, report);
-  report.passed =
-    report.orders.pending === 0 && [...invariants, ...expectations, ...report.thresholds].every((r) => r.passed);
+  report.passed = verdict(report);
   return report;
+}
+
+/** No order pending, and every invariant, expectation and threshold passed. */
+export function verdict(r: Pick<Report, 'orders' | 'invariants' | 'expectations' | 'thresholds'>): boolean {
+  return r.orders.pending === 0 && [...r.invariants, ...r.expectations, ...r.thresholds].every((x) => x.passed);
 }
 
 function round(value: number, digits: number): number {

@@ -25,6 +25,9 @@ export function plainProgress(write: (line: string) => void, intervalMs = DEFAUL
       case 'warning':
         write(`warning: ${event.message}`);
         return;
+      case 'notice':
+        write(event.message);
+        return;
       case 'snapshot': {
         const s = event.snapshot;
         if (s.elapsedMs - lastAt < intervalMs) return;

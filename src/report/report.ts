@@ -16,6 +16,7 @@ import type { ExpectationResult } from '../verify/expectations.js';
 import type { InvariantResult } from '../verify/invariants.js';
 import type { ThresholdResult } from '../verify/thresholds.js';
 import type { EntryStats } from '../target/entry-tally.js';
+import type { PartHistograms } from '../engine/outcomes.js';
 
 /** Bumped on any incompatible change to the report's keys. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -138,8 +139,56 @@ export interface Report {
   /** One per scripted expectation (status, event sequence, each forbidden event). */
   expectations: ExpectationResult[];
   thresholds: ThresholdResult[];
+  /** One generator's part of a distributed run (--role generator): which, and what its CONFIRMED orders hold of each product. */
+  part?: GeneratorPartReport;
+  /** A distributed run's generators (--role coordinator), each with its share; `incomplete`: one never handed its report in. */
+  generators?: GeneratorShare[];
+  incomplete?: boolean;
+  /** Services run as processes of their own (--services external): the work each instance did. */
+  instances?: InstanceWork[];
   /** True when no order is pending and every invariant, expectation and threshold passed. */
   passed: boolean;
+}
+
+export interface GeneratorPartReport {
+  runId: string;
+  id: string;
+  index: number;
+  count: number;
+  confirmedQuantities: Record<string, number>;
+  /** The latency histograms the report gives as ladders only, for the coordinator to merge. */
+  hdr: PartHistograms;
+}
+
+export interface GeneratorShare {
+  id: string;
+  index: number;
+  host: string;
+  pid: number;
+  /** Orders it placed, and how its sagas ended (from its report, else its last progress). */
+  sent: number;
+  confirmed: number;
+  cancelled: number;
+  failed: number;
+  /** Its sagas per second, on its own clock; its share of the run's sagas, 0..1. */
+  sagasPerSecond: number;
+  share: number;
+  /** Its report came in; false: it vanished, and only its last progress is known. */
+  reported: boolean;
+  passed: boolean;
+}
+
+export interface InstanceWork {
+  service: ServiceName;
+  id: string;
+  host: string;
+  pid: number;
+  handled: number;
+  published: number;
+  redelivered: number;
+  stateWrites: number;
+  /** It stopped answering during the run. */
+  gone: boolean;
 }
 
 export interface TargetReport {

@@ -90,10 +90,11 @@ export function renderSummary(report: Report, paint: Paint = NO_PAINT, reportPat
     `throughput   ${report.throughput.sagasPerSecond} sagas/s (offered ${report.throughput.offeredPerSecond}/s) · ${report.durationSeconds}s${report.load.pausedMs > 0 ? ` (paused ${(report.load.pausedMs / 1000).toFixed(1)}s, not counted)` : ''}`,
     // Only when it climbs: a level trend says nothing a run's reader needs (bench's table always shows it).
     ...(report.latency.trend?.growing ? [`             latency ${trendText(report.latency.trend)}`] : []),
-    `dead letters ${report.events.deadLetters}${report.events.exhausted > 0 ? ` (${report.events.exhausted} after max_deliver)` : ''}${report.events.lostCreated > 0 ? ` · lost in transit ${report.events.lostCreated} orders` : ''}${report.events.foreign > 0 ? ` · ${report.events.foreign} foreign events (not this run's orders, not counted)` : ''} · late sends ${report.load.lateSends}${report.load.droppedSends > 0 ? ` · dropped ${report.load.droppedSends}${report.load.maxInFlight === null ? ` (past the in-flight guard of ${IN_FLIGHT_GUARD.toLocaleString('en-US')} sagas; set orders.maxInFlight)` : ''}` : ''} · cpu ${report.process.cpuSeconds}s · max rss ${report.process.maxRssMb} MB${report.process.heap === 'lean' ? ' (lean heap)' : ''}`,
+    `dead letters ${report.events.deadLetters}${report.events.exhausted > 0 ? ` (${report.events.exhausted} after max_deliver)` : ''}${report.events.lostCreated > 0 ? ` · lost in transit ${report.events.lostCreated} orders` : ''}${report.events.foreign > 0 ? ` · ${report.events.foreign} foreign events (${report.part ? "the other generators' orders among them" : "not this run's orders"}, not counted)` : ''} · late sends ${report.load.lateSends}${report.load.droppedSends > 0 ? ` · dropped ${report.load.droppedSends}${report.load.maxInFlight === null ? ` (past the in-flight guard of ${IN_FLIGHT_GUARD.toLocaleString('en-US')} sagas; set orders.maxInFlight)` : ''}` : ''} · cpu ${report.process.cpuSeconds}s · max rss ${report.process.maxRssMb} MB${report.process.heap === 'lean' ? ' (lean heap)' : ''}`,
     ...(report.faults.length > 0 ? [`faults       ${report.faults.map(faultText).join(' · ')}`] : []),
     ...(report.database ? [databaseLine(report.database)] : []),
     ...(report.target ? targetLines(report.target) : []),
+    ...partLines(report),
     'invariants',
     ...report.invariants.map((i) => `  ${mark(i.passed, paint)}  ${i.name}${i.passed ? '' : ` — ${i.details}`}`),
     ...thresholdLines(report, paint),
@@ -102,6 +103,22 @@ export function renderSummary(report: Report, paint: Paint = NO_PAINT, reportPat
   ];
   if (reportPath) lines.push(`report       ${reportPath}`);
   return lines.join('\n');
+}
+
+/** A distributed run's generators and their shares; services run as processes of their own, each instance's work. */
+function partLines(report: Report): string[] {
+  const lines: string[] = [];
+  const generators = report.generators ?? [];
+  generators.forEach((g, i) => {
+    const what = g.reported ? `${g.sent} sagas · ${g.sagasPerSecond} sagas/s · ${(g.share * 100).toFixed(1)}% of the run` : `VANISHED after ${g.sent} orders (its last progress; its sagas are not judged)`;
+    lines.push(`${i === 0 ? 'generators  ' : '            '} ${g.index + 1}: ${g.id} (pid ${g.pid} on ${g.host}) · ${what}`);
+  });
+  if (report.part) lines.push(`part         generator ${report.part.index + 1} of ${report.part.count} (${report.part.id}) of run ${report.part.runId}`);
+  const instances = report.instances ?? [];
+  if (instances.some((x, i) => instances.findIndex((y) => y.service === x.service) !== i)) {
+    instances.forEach((x, i) => lines.push(`${i === 0 ? 'instances   ' : '            '} ${x.service} ${x.id} (pid ${x.pid} on ${x.host}) · ${x.handled} handled · ${x.published} published${x.gone ? ' · stopped answering' : ''}`));
+  }
+  return lines;
 }
 
 /** A --target run: how its API answered, and the checks beyond the invariants. */

@@ -71,6 +71,7 @@ function reduceEngine(state: DashboardState, event: EngineEvent): DashboardState
     case 'phase':
       return { ...state, phase: event.phase };
     case 'warning':
+    case 'notice':
       return { ...state, warnings: [...state.warnings, event.message].slice(-3) };
     case 'fault':
       return {

@@ -7,6 +7,8 @@ export interface InvariantResult {
   passed: boolean;
   /** What was checked, or the first few violations. */
   details: string;
+  /** The counts behind `details` (sagas or products checked, violations, the first few listed), for merging parts. */
+  counts?: Count;
 }
 
 export interface InvariantInput {
@@ -27,7 +29,7 @@ export interface InvariantInput {
 export const MAX_LISTED = 5;
 
 /** The names, in report order. */
-const NAMES = {
+export const NAMES = {
   pending: 'no order left PENDING',
   stock: 'stock is conserved per product (initial = available + reserved by CONFIRMED orders)',
   released: 'a CANCELLED or FAILED order holds no reservation and no net charge',
@@ -136,16 +138,13 @@ export class InvariantTally {
   /** The results so far; `inventory`: the final stock levels. */
   results(inventory: Pick<InvariantInput['inventory'], 'initial' | 'stock'>): InvariantResult[] {
     // Judged afresh on each call: it is over the final stock, not over sagas.
-    this.counts.set(NAMES.stock, { checked: 0, violations: 0, listed: [] });
-    for (const [id, initial] of Object.entries(inventory.initial)) {
-      const available = inventory.stock[id]?.available ?? 0;
-      const reserved = this.confirmedQty.get(id) ?? 0;
-      this.check(
-        NAMES.stock,
-        available < 0 ? `${id}: available ${available} is negative` : initial === available + reserved ? undefined : `${id}: initial ${initial} ≠ available ${available} + confirmed ${reserved}`,
-      );
-    }
-    return [...this.counts].map(([name, c]) => result(name, c));
+    const stock = stockConserved(inventory, Object.fromEntries(this.confirmedQty));
+    return [...this.counts].map(([name, c]) => (name === NAMES.stock ? stock : result(name, c)));
+  }
+
+  /** Quantities of each product held by the CONFIRMED orders checked so far. */
+  confirmedQuantities(): Record<string, number> {
+    return Object.fromEntries(this.confirmedQty);
   }
 
   private natsViolation(id: string, counts: OrderTrace['counts']): string | undefined {
@@ -170,9 +169,53 @@ export class InvariantTally {
   }
 }
 
+/**
+ * Stock conservation over the final stock: `confirmed`, the quantities held by the CONFIRMED orders
+ * of the whole run (one generator's, or every generator's summed by a coordinator).
+ */
+export function stockConserved(inventory: Pick<InvariantInput['inventory'], 'initial' | 'stock'>, confirmed: Record<string, number>): InvariantResult {
+  const c: Count = { checked: 0, violations: 0, listed: [] };
+  for (const [id, initial] of Object.entries(inventory.initial)) {
+    const available = inventory.stock[id]?.available ?? 0;
+    const reserved = confirmed[id] ?? 0;
+    const violation = available < 0 ? `${id}: available ${available} is negative` : initial === available + reserved ? undefined : `${id}: initial ${initial} ≠ available ${available} + confirmed ${reserved}`;
+    c.checked++;
+    if (violation === undefined) continue;
+    c.violations++;
+    if (c.listed.length < MAX_LISTED) c.listed.push(violation);
+  }
+  return result(NAMES.stock, c);
+}
+
 /** An invariant's result from its counts: passed, or the first few violations and how many more. */
 export function result(name: string, c: Count): InvariantResult {
-  if (c.violations === 0) return { name, passed: true, details: `${c.checked} checked` };
+  const counts = { checked: c.checked, violations: c.violations, listed: [...c.listed] };
+  if (c.violations === 0) return { name, passed: true, details: `${c.checked} checked`, counts };
   const more = c.violations > c.listed.length ? ` (+${c.violations - c.listed.length} more)` : '';
-  return { name, passed: false, details: `${c.violations} of ${c.checked} violate it: ${c.listed.join('; ')}${more}` };
+  return { name, passed: false, details: `${c.violations} of ${c.checked} violate it: ${c.listed.join('; ')}${more}`, counts };
+}
+
+/** Invariants checked in parts (one per generator) as one: counts summed, the first few violations listed. */
+export function mergeInvariants(parts: readonly (readonly InvariantResult[])[]): InvariantResult[] {
+  const merged = new Map<string, Count>();
+  const unmerged = new Map<string, InvariantResult>();
+  for (const results of parts) {
+    for (const r of results) {
+      if (!r.counts) {
+        // Not countable (judged elsewhere): kept if any part failed it.
+        if (!unmerged.has(r.name) || !r.passed) unmerged.set(r.name, r);
+        continue;
+      }
+      const c = merged.get(r.name) ?? { checked: 0, violations: 0, listed: [] };
+      c.checked += r.counts.checked;
+      c.violations += r.counts.violations;
+      c.listed.push(...r.counts.listed.slice(0, MAX_LISTED - c.listed.length));
+      merged.set(r.name, c);
+    }
+  }
+  const names = [...new Set(parts.flatMap((results) => results.map((r) => r.name)))];
+  return names.map((name) => {
+    const c = merged.get(name);
+    return c ? result(name, c) : (unmerged.get(name) as InvariantResult);
+  });
 }

@@ -1,6 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { RunNames } from '../../broker/names.js';
 import { ServiceCrashedError, UsageError } from '../../errors.js';
+import type { InstanceWork } from '../../report/report.js';
 import type { ServiceHandle, ServiceStatus } from '../handle.js';
 import type { PlaceOrder } from '../order/logic.js';
 import { emptyStats, type WorkerStats } from '../protocol.js';
@@ -44,6 +45,15 @@ export class RemoteService implements ServiceHandle {
   /** The instances answering now, by id. */
   get instances(): Pong[] {
     return [...this.live.values()].map((i) => i.pong);
+  }
+
+  /** The work of each instance seen, the ones that stopped answering included. */
+  work(): InstanceWork[] {
+    const of = (pong: Pong, gone: boolean): InstanceWork => {
+      const { handled, published, redelivered, stateWrites } = pong.stats;
+      return { service: this.name, id: pong.id, host: pong.host, pid: pong.pid, handled, published, redelivered, stateWrites, gone };
+    };
+    return [...this.instances.map((p) => of(p, false)), ...[...this.gone.values()].map((p) => of(p, true))];
   }
 
   get stats(): WorkerStats {
