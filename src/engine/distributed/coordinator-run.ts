@@ -1,3 +1,4 @@
+import { jetstreamManager } from '@nats-io/jetstream';
 import { RunNames } from '../../broker/names.js';
 import { BrokerUnavailableError, InterruptedError, ServiceCrashedError, UsageError } from '../../errors.js';
 import { loadPlan } from '../../load/plan.js';
@@ -94,6 +95,11 @@ export class CoordinatorEngine extends EngineControls implements Engine {
     const services = findServices(broker.nc, this.names, crashed, (message) => this.emit({ type: 'warning', message }), cleanups) as Map<ServiceName, RemoteService>;
     await Promise.all([...services.values()].map((s) => s.ready()));
     this.guard();
+    // The services made the streams: the report says in how many copies.
+    broker.info.replicas = await jetstreamManager(broker.nc)
+      .then((jsm) => jsm.streams.info(this.names.eventsStream))
+      .then((info) => info.config.num_replicas)
+      .catch(() => 0);
     return services;
   }
 

@@ -1,0 +1,97 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmbeddedCluster, type EmbeddedCluster } from '../../src/broker/embedded-cluster.js';
+import { createHistogram, decodeHistogram, summarize } from '../../src/metrics/histogram.js';
+import type { Report } from '../../src/report/report.js';
+import { startCli } from '../helpers/cli.js';
+import { waitFor } from '../helpers/nats.js';
+
+const work = mkdtempSync(join(tmpdir(), 'saga-sim-distributed-'));
+const SCENARIO = 'scenarios/mixed-90.yaml';
+const report = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Report;
+
+// One run from several processes on a three-node loopback cluster: services scaled across processes,
+// load from two generators, one coordinator that merges their parts.
+describe('distributed run (--role generator | coordinator)', () => {
+  let cluster: EmbeddedCluster | undefined;
+  const started: ReturnType<typeof startCli>[] = [];
+  afterEach(async () => {
+    for (const s of started.splice(0)) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+    await cluster?.stop();
+  });
+
+  const spawn = (args: string[]) => {
+    const s = startCli(args);
+    started.push(s);
+    return s;
+  };
+  const service = async (name: string) => {
+    const s = spawn(['service', name, SCENARIO, '--nats-url', (cluster as EmbeddedCluster).url, '--replicas', '3']);
+    await waitFor(`the ${name} service to be ready`, () => / ready on /.test(s.stderr()), 60_000);
+    return s;
+  };
+  const run = (role: string, runId: string, file: string, ...more: string[]) =>
+    spawn(['run', SCENARIO, '--role', role, '--run-id', runId, '--nats-url', (cluster as EmbeddedCluster).url, '--orders', '800', '--rate', '200', '--report', file, ...more]);
+
+  it('2 generators, 2 payment processes, 1 order and 1 inventory on R3 streams: one report, and its counts are the sum of the parts', async () => {
+    cluster = await startEmbeddedCluster(3);
+    await service('order');
+    await service('inventory');
+    await service('payment');
+    await service('payment');
+    const coordinator = run('coordinator', 'r1', join(work, 'whole.json'), '--generators', '2');
+    const parts = [run('generator', 'r1', join(work, 'part-a.json')), run('generator', 'r1', join(work, 'part-b.json'))];
+    const [c, ...g] = await Promise.all([coordinator.done, ...parts.map((p) => p.done)]);
+    expect(c?.code, `${c?.stdout}\n${c?.stderr.slice(-3000)}`).toBe(0);
+    for (const r of g) expect(r?.code, r?.stderr.slice(-2000)).toBe(0);
+
+    const whole = report(join(work, 'whole.json'));
+    const pieces = ['part-a.json', 'part-b.json'].map((f) => report(join(work, f)));
+    expect(whole.orders.total).toBe(800);
+    for (const key of ['total', 'confirmed', 'cancelled', 'failed', 'pending'] as const) expect(whole.orders[key]).toBe(pieces[0]!.orders[key] + pieces[1]!.orders[key]);
+    expect(whole.events.byType['order.created.v1']).toBe(800);
+    expect(whole.invariants.filter((i) => !i.passed)).toEqual([]);
+    expect(whole.invariants.map((i) => i.name)).toContain('stock is conserved per product (initial = available + reserved by CONFIRMED orders)');
+    expect(whole.broker.replicas).toBe(3);
+    expect(whole.incomplete).toBe(false);
+
+    // Latency: the sum of the parts' histograms, each measured where its orders were placed.
+    const summed = createHistogram();
+    for (const p of pieces) summed.add(decodeHistogram(p.latency.hdr.corrected));
+    expect(whole.latency.ms).toEqual(summarize(summed));
+
+    // Each generator's share, and the work of each service instance.
+    expect(whole.generators?.map((x) => x.sent).sort()).toEqual([400, 400]);
+    expect(whole.generators?.every((x) => x.reported && x.passed && x.share > 0.4)).toBe(true);
+    expect(pieces.map((p) => p.part?.index).sort()).toEqual([0, 1]);
+    const payments = whole.instances?.filter((x) => x.service === 'payment') ?? [];
+    expect(payments).toHaveLength(2);
+    expect(payments.reduce((n, x) => n + x.handled, 0)).toBe(whole.services.payment.handled);
+    expect(c?.stdout).toMatch(/^generators {3}1: \w+ \(pid \d+ on \S+\) · 400 sagas/m);
+    expect(c?.stdout).toMatch(/^instances {4}/m);
+  }, 240_000);
+
+  it('names a generator that vanishes mid-run, and the run is incomplete, never silently short (exit 1)', async () => {
+    cluster = await startEmbeddedCluster(3);
+    for (const name of ['order', 'inventory', 'payment']) await service(name);
+    const coordinator = run('coordinator', 'r2', join(work, 'vanished.json'), '--generators', '2', '--orders', '2000');
+    const doomed = run('generator', 'r2', join(work, 'doomed.json'), '--orders', '2000');
+    const survivor = run('generator', 'r2', join(work, 'survivor.json'), '--orders', '2000');
+    await waitFor('the generators to start their parts', () => [doomed, survivor].every((p) => /part \d of 2/.test(p.stderr())), 60_000);
+    await waitFor('the doomed generator to place orders', () => /sent [1-9]\d*\//.test(doomed.stderr()), 30_000);
+    doomed.child.kill('SIGKILL');
+    const [c, s] = await Promise.all([coordinator.done, survivor.done]);
+    expect(s?.code, s?.stderr.slice(-2000)).toBe(0);
+    expect(c?.code, `${c?.stdout}\n${c?.stderr.slice(-3000)}`).toBe(1);
+    expect(c?.stderr).toMatch(new RegExp(`warning: generator \\d \\(\\w+, pid ${doomed.child.pid} on \\S+\\) vanished after \\d+ orders`));
+    const whole = report(join(work, 'vanished.json'));
+    expect(whole.incomplete).toBe(true);
+    expect(whole.passed).toBe(false);
+    const gone = whole.generators?.find((x) => x.pid === doomed.child.pid);
+    expect(gone).toMatchObject({ reported: false });
+    expect(whole.invariants.find((i) => i.name === 'every generator that started handed its part in')).toMatchObject({ passed: false });
+    expect(c?.stdout).toMatch(/VANISHED after \d+ orders/);
+  }, 240_000);
+});
