@@ -1,6 +1,6 @@
 import { redactUrl } from '../broker/credentials.js';
 import { randomBytes } from 'node:crypto';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { connectBroker } from '../broker/connection.js';
 import { Cleanups } from '../engine/cleanups.js';
 import { provisionRun } from '../engine/provision.js';
@@ -24,6 +24,7 @@ import { simulatedPayment, stderrLine } from './watch-run.js';
 
 interface ServiceFlags extends ScenarioFlags, NamespaceFlags {
   natsUrl?: string;
+  stockShare?: { index: number; count: number };
   logLevel: LogLevel;
   logFormat: LogFormat;
 }
@@ -34,7 +35,8 @@ export function serviceCommand(): Command {
     .argument('<name>', `the service: ${SERVICE_NAMES.join(', ')}`)
     .argument('[scenario]', 'scenario YAML file for the catalogue, stock and payment rate (default: as saga-sim up); give every service the same one')
     .addOption(natsUrlOption())
-    .addOption(successRateOption());
+    .addOption(successRateOption())
+    .addOption(new Option('--stock-share <i/n>', 'inventory: this process holds the i-th of n equal shares of every product\'s stock (run n inventory processes, i = 1..n; needs kv or postgres state)').argParser(stockShare));
   for (const option of [...stackOptions(), ...namespaceOptions('none, the design\'s names; give the run the same'), ...logOptions()]) command.addOption(option);
   return command
     .addHelpText(
@@ -43,12 +45,15 @@ export function serviceCommand(): Command {
 Examples:
   $ saga-sim service order --nats-url nats://127.0.0.1:4222
   $ saga-sim service payment scenarios/mixed-90.yaml --nats-url nats://127.0.0.1:4222    # twice: they share the work
+  $ saga-sim service inventory scenarios/mixed-90.yaml --stock-share 1/2 --nats-url nats://127.0.0.1:4222   # and 2/2 beside it
   $ saga-sim run scenarios/mixed-90.yaml --services external --nats-url nats://127.0.0.1:4222
 
 The service creates the streams, consumers and KV bucket it needs when they are missing, and never deletes
 them. Instances of one service share its durable consumer (or core queue group) and, with KV state, its
-records: any instance can carry on a saga another started. Inventory keeps its stock in one instance: run
-one. Ctrl-C (or SIGTERM) stops it (exit 0).`,
+records: any instance can carry on a saga another started. Several inventory processes each hold a share
+of the stock: start them with --stock-share 1/2 and --stock-share 2/2 (an order is reserved from the share
+of the process that takes it; a release goes back to the share of the process that makes it). Ctrl-C (or
+SIGTERM) stops it (exit 0).`,
     )
     .action(async (name: string, file: string | undefined, flags: ServiceFlags) => {
       process.exitCode = await serviceAction(name, file, flags);
@@ -61,6 +66,9 @@ async function serviceAction(name: string, file: string | undefined, flags: Serv
   const service = name as ServiceName;
   const overrides = scenarioOverrides(flags);
   const scenario = await loadServedScenario(file, overrides);
+  const share = flags.stockShare;
+  if (share && service !== 'inventory') throw new UsageError(`--stock-share is the inventory's: the ${service} service keeps no stock`);
+  if (share && share.count > 1 && scenario.state === 'memory') throw new UsageError('--stock-share needs kv or postgres state: inventory instances read each other\'s reservations (drop --state memory)');
   const interrupts = new Interrupts();
   const cleanups = new Cleanups();
   let failure: string | undefined;
@@ -74,7 +82,7 @@ async function serviceAction(name: string, file: string | undefined, flags: Serv
       const { consumers, cleanups: liveness } = await provisionRun(nc, scenario, { names, owner: currentOwner(`service ${service}`, names), tidy: false, fresh: false, shared: true, replicas: scenario.jetstream.replicas ?? 1, warn, database: { ...database, keep: true } });
       for (const undo of liveness) cleanups.add(undo);
       const catalogue = buildCatalogue(scenario);
-      const setup = { scenario, natsUrl: flags.natsUrl as string, names, consumers, stock: stockOf(catalogue), overrides: createOrderSource(scenario, catalogue).overrides, simulatedPayment: simulatedPayment(), heap: flags.heap ?? 'fast', log: { level: flags.logLevel, format: flags.logFormat }, database };
+      const setup = { scenario, natsUrl: flags.natsUrl as string, names, consumers, stock: stockOf(catalogue), overrides: createOrderSource(scenario, catalogue).overrides, simulatedPayment: simulatedPayment(), heap: flags.heap ?? 'fast', log: { level: flags.logLevel, format: flags.logFormat }, database, stockShare: share };
       const host = await startServiceHost(workerConfig(service, setup), (message) => {
         failure ??= message;
         interrupts.stop();
@@ -94,4 +102,12 @@ async function serviceAction(name: string, file: string | undefined, flags: Serv
     }
     return failure ? EXIT.infrastructure : EXIT.ok;
   });
+}
+
+/** `i/n`: the i-th (from 1) of n shares. */
+function stockShare(value: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const [i, n] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  if (!m || n < 1 || i < 1 || i > n || n > 64) throw new InvalidArgumentError(`expected i/n with 1 <= i <= n <= 64, e.g. 1/2, got "${value}"`);
+  return { index: i - 1, count: n };
 }

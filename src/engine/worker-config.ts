@@ -21,6 +21,7 @@ export interface ServiceSetup {
   /** The services' logs on stderr; default silent (a run's output is its dashboard or progress lines). */
   log?: WorkerConfig['log'];
   database?: WorkerConfig['database'];
+  stockShare?: WorkerConfig['stockShare'];
 }
 
 /** What one service is started with, from the scenario: its logic's settings and the whole-run faults it carries. */
@@ -40,6 +41,7 @@ export function workerConfig(service: ServiceName, s: ServiceSetup): WorkerConfi
     consumers: s.consumers[service] ?? [],
     payment: { seed: scenario.seed, successRate: scenario.payment.successRate, simulated: s.simulatedPayment },
     stock: s.stock,
+    ...(service === 'inventory' && s.stockShare && s.stockShare.count > 1 ? { stockShare: s.stockShare } : {}),
     settled: [],
     forcedPayments: o.payment,
     shortOrders: o.short,

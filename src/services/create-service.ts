@@ -50,7 +50,7 @@ export async function createService(config: WorkerConfig, nc: NatsConnection, st
     }
     case 'inventory': {
       const store = await open<InventoryRecord>();
-      return (built.service = closable(createInventoryService({ stock: config.stock, short: config.shortOrders }, store), store));
+      return (built.service = closable(createInventoryService({ stock: config.stock, short: config.shortOrders, share: config.stockShare }, store), store));
     }
   }
 }

@@ -39,6 +39,8 @@ export const WorkerConfigSchema = z.strictObject({
   consumers: z.array(z.string()),
   payment: z.strictObject({ seed: z.number().int(), successRate: z.number().min(0).max(1), simulated: z.boolean() }),
   stock: z.record(z.string(), z.number().int().nonnegative()),
+  /** The inventory: this instance's share of the stock, when several run (saga-sim service inventory --stock-share). */
+  stockShare: z.strictObject({ index: z.number().int().nonnegative(), count: z.number().int().positive() }).optional(),
   /** Per-order overrides from the scenario's script. */
   forcedPayments: z.record(z.string(), z.enum(['fail', 'succeed'])),
   shortOrders: z.array(z.string()),

@@ -27,18 +27,19 @@ describe('distributed run (--role generator | coordinator)', () => {
     started.push(s);
     return s;
   };
-  const service = async (name: string) => {
-    const s = spawn(['service', name, SCENARIO, '--nats-url', (cluster as EmbeddedCluster).url, '--replicas', '3']);
+  const service = async (name: string, ...flags: string[]) => {
+    const s = spawn(['service', name, SCENARIO, '--nats-url', (cluster as EmbeddedCluster).url, '--replicas', '3', ...flags]);
     await waitFor(`the ${name} service to be ready`, () => / ready on /.test(s.stderr()), 60_000);
     return s;
   };
   const run = (role: string, runId: string, file: string, ...more: string[]) =>
     spawn(['run', SCENARIO, '--role', role, '--run-id', runId, '--nats-url', (cluster as EmbeddedCluster).url, '--orders', '800', '--rate', '200', '--report', file, ...more]);
 
-  it('2 generators, 2 payment processes, 1 order and 1 inventory on R3 streams: one report, and its counts are the sum of the parts', async () => {
+  it('2 generators, 2 payment and 2 inventory processes and 1 order process on R3 streams: one report, and its counts are the sum of the parts', async () => {
     cluster = await startEmbeddedCluster(3);
     await service('order');
-    await service('inventory');
+    await service('inventory', '--stock-share', '1/2');
+    await service('inventory', '--stock-share', '2/2');
     await service('payment');
     await service('payment');
     const coordinator = run('coordinator', 'r1', join(work, 'whole.json'), '--generators', '2');
@@ -66,9 +67,12 @@ describe('distributed run (--role generator | coordinator)', () => {
     expect(whole.generators?.map((x) => x.sent).sort()).toEqual([400, 400]);
     expect(whole.generators?.every((x) => x.reported && x.passed && x.share > 0.4)).toBe(true);
     expect(pieces.map((p) => p.part?.index).sort()).toEqual([0, 1]);
-    const payments = whole.instances?.filter((x) => x.service === 'payment') ?? [];
-    expect(payments).toHaveLength(2);
-    expect(payments.reduce((n, x) => n + x.handled, 0)).toBe(whole.services.payment.handled);
+    for (const name of ['payment', 'inventory'] as const) {
+      const instances = whole.instances?.filter((x) => x.service === name) ?? [];
+      expect(instances, name).toHaveLength(2);
+      expect(instances.every((x) => x.handled > 0)).toBe(true);
+      expect(instances.reduce((n, x) => n + x.handled, 0)).toBe(whole.services[name].handled);
+    }
     expect(c?.stdout).toMatch(/^generators {3}1: \w+ \(pid \d+ on \S+\) · 400 sagas/m);
     expect(c?.stdout).toMatch(/^instances {4}/m);
   }, 240_000);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { created, event } from '../../../test/helpers/events.js';
-import { reduceInventory } from './logic.js';
+import { mergeSnapshots } from '../remote/control.js';
+import { memoryStore } from '../state/record-store.js';
+import { reduceInventory, type InventoryRecord } from './logic.js';
 import { createInventoryService } from './service.js';
 import { applyStock, shortProducts, type StockLevel } from './stock.js';
 
@@ -76,5 +78,32 @@ describe('inventory service logic', () => {
     const service = createInventoryService({ stock: { 'p-1': 0 } });
     service.handle(created('ord-1', twoItems));
     expect(service.handle(event('payment.failed.v1', 'ord-1', { reason: 'declined' })).emit).toEqual([]);
+  });
+});
+
+describe('inventory instances sharing the stock (--stock-share)', () => {
+  const failed = (orderId: string) => event('payment.failed.v1', orderId, { reason: 'declined' });
+  const whole = (services: ReturnType<typeof createInventoryService>[]) =>
+    mergeSnapshots('inventory', services.map((s) => s.snapshot())) as Extract<ReturnType<typeof mergeSnapshots>, { service: 'inventory' }>;
+
+  it('each holds its share; a release made by the other goes back to the other\'s share, and the whole is conserved', () => {
+    const records = memoryStore<InventoryRecord>();
+    const [a, b] = [0, 1].map((index) => createInventoryService({ stock: { 'p-1': 11 }, share: { index, count: 2 } }, records)) as [ReturnType<typeof createInventoryService>, ReturnType<typeof createInventoryService>];
+    expect([a, b].map((s) => (s.snapshot() as { initial: Record<string, number> }).initial['p-1'])).toEqual([6, 5]);
+    a.handle(created('ord-1', [{ productId: 'p-1', quantity: 4, unitPrice: 100 }]));
+    expect(records.get('ord-1')).toMatchObject({ reservation: 'reserved', holder: 0 });
+    // Its compensation is delivered to the other instance, which reads the shared record.
+    const released = b.handle(failed('ord-1'));
+    expect(released.emit.map((e) => e.type)).toEqual(['inventory.released.v1']);
+    expect(records.get('ord-1')).toMatchObject({ released: true, releasedBy: 1 });
+    expect(whole([a, b])).toMatchObject({ initial: { 'p-1': 11 }, stock: { 'p-1': { available: 11 } } });
+    // A restarted instance derives the same share from the records.
+    const restarted = createInventoryService({ stock: { 'p-1': 11 }, share: { index: 0, count: 2 } }, records);
+    expect(whole([restarted, b]).stock['p-1']?.available).toBe(11);
+  });
+
+  it('refuses an order its own share cannot cover', () => {
+    const s = createInventoryService({ stock: { 'p-1': 7 }, share: { index: 1, count: 2 } });
+    expect(s.handle(created('ord-2', [{ productId: 'p-1', quantity: 4, unitPrice: 100 }])).emit.map((e) => e.type)).toEqual(['inventory.failed.v1']);
   });
 });

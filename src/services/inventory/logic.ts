@@ -1,6 +1,6 @@
 import type { SagaEvent } from '../../events/schema.js';
 import { added, outgoing, type Outgoing } from '../outgoing.js';
-import { shortProducts, type StockLevel, type StockLine } from './stock.js';
+import { demandByProduct, shortProducts, type StockLevel, type StockLine } from './stock.js';
 
 /** What the inventory service knows about one order. */
 export interface InventoryRecord {
@@ -13,6 +13,12 @@ export interface InventoryRecord {
   /** Products found short, when the reservation failed. */
   short?: string[];
   released: boolean;
+  /**
+   * Several inventory instances each hold a share of the stock: the one that reserved (its share
+   * index; absent: 0), and the one that released, whose share the stock went back to.
+   */
+  holder?: number;
+  releasedBy?: number;
 }
 
 /** A stock movement the caller applies: reserve takes from available, release gives back. */
@@ -38,6 +44,7 @@ export function reduceInventory(
   event: SagaEvent,
   stock: ReadonlyMap<string, StockLevel>,
   forceShort = false,
+  share?: number,
 ): InventoryStep {
   const record: InventoryRecord = prev ? { ...prev } : { orderId: event.orderId, reservation: 'none', released: false };
   switch (event.type) {
@@ -54,7 +61,21 @@ export function reduceInventory(
     default:
       return { record: prev ?? record, emit: [], effects: [] };
   }
-  return advance(prev, record, stock, forceShort);
+  return advance(prev, record, stock, forceShort, share);
+}
+
+/**
+ * What a record moves of one instance's available stock (share `share`): its reservation took
+ * from the holder's share, its release gave back to the releaser's. Summed over every record, with
+ * the share's allotment, it is that instance's available stock.
+ */
+export function stockMoved(r: InventoryRecord | undefined, share: number): Map<string, number> {
+  const moved = new Map<string, number>();
+  if (r?.reservation !== 'reserved' || !r.items) return moved;
+  const sign = ((r.holder ?? 0) === share ? -1 : 0) + (r.released && (r.releasedBy ?? 0) === share ? 1 : 0);
+  if (sign === 0) return moved;
+  for (const [productId, quantity] of demandByProduct(r.items)) moved.set(productId, sign * quantity);
+  return moved;
 }
 
 /** The events a record's state stands for (see orderEvents). */
@@ -75,12 +96,14 @@ function advance(
   record: InventoryRecord,
   stock: ReadonlyMap<string, StockLevel>,
   forceShort: boolean,
+  share: number | undefined,
 ): InventoryStep {
   const effects: StockEffect[] = [];
   if (record.reservation === 'none' && record.items && record.createdEventId !== undefined) {
     const short = forceShort ? [record.items[0]?.productId ?? 'unknown'] : shortProducts(stock, record.items);
     if (short.length === 0) {
       record.reservation = 'reserved';
+      if (share !== undefined) record.holder = share;
       effects.push({ kind: 'reserve', items: record.items });
     } else {
       record.reservation = 'failed';
@@ -89,6 +112,7 @@ function advance(
   }
   if (record.reservation === 'reserved' && !record.released && record.compensateEventId !== undefined && record.items) {
     record.released = true;
+    if (share !== undefined) record.releasedBy = share;
     effects.push({ kind: 'release', items: record.items });
   }
   return { record, emit: added(inventoryEvents(prev), inventoryEvents(record)), effects };

@@ -47,6 +47,28 @@ const decoder = new TextDecoder();
 export const encode = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(value));
 export const decode = (data: Uint8Array): unknown => JSON.parse(decoder.decode(data));
 
+type InventorySnapshot = Extract<ServiceSnapshot, { service: 'inventory' }>;
+
+/**
+ * Inventory instances each hold a share of the stock (saga-sim service inventory --stock-share):
+ * the whole stock is the sum of the shares, and of two copies of a reservation the released one
+ * is the later state.
+ */
+function mergeStock(parts: readonly InventorySnapshot[]): InventorySnapshot {
+  const initial: Record<string, number> = {};
+  const stock: InventorySnapshot['stock'] = {};
+  const reservations = new Map<string, InventorySnapshot['reservations'][number]>();
+  for (const p of parts) {
+    for (const [id, n] of Object.entries(p.initial)) initial[id] = (initial[id] ?? 0) + n;
+    for (const [id, level] of Object.entries(p.stock)) {
+      const sum = stock[id] ?? { available: 0, reserved: 0 };
+      stock[id] = { available: sum.available + level.available, reserved: sum.reserved + level.reserved };
+    }
+    for (const r of p.reservations) if (!reservations.get(r.orderId)?.released) reservations.set(r.orderId, r);
+  }
+  return { service: 'inventory', initial, stock, reservations: [...reservations.values()] };
+}
+
 /**
  * The snapshots of several instances of one service as one. Each instance holds the records of
  * the sagas it handled, and two may hold the same saga's (shared KV state): one copy each.
@@ -70,10 +92,7 @@ export function mergeSnapshots(service: ServiceName, parts: readonly ServiceSnap
       }
       return { service: 'payment', transactions: [...byOrder.values()].flat() };
     }
-    case 'inventory': {
-      const first = parts.find((p) => p.service === 'inventory');
-      if (parts.length > 1) throw new Error('inventory keeps its stock in one instance; run one inventory service');
-      return first ?? { service: 'inventory', initial: {}, stock: {}, reservations: [] };
-    }
+    case 'inventory':
+      return mergeStock(parts.filter((p): p is Extract<ServiceSnapshot, { service: 'inventory' }> => p.service === 'inventory'));
   }
 }

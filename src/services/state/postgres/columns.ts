@@ -33,6 +33,9 @@ export const cents = <R>(name: string, get: (r: R) => number | undefined, notNul
   select: `${name}::float8 AS ${name}`,
 });
 
+/** A small whole number, or null. */
+export const int = <R>(name: string, get: (r: R) => number | undefined): Column<R> => ({ name, ddl: 'integer', param: 'integer', get: (r) => get(r) ?? null });
+
 export const json = <R>(name: string, get: (r: R) => unknown): Column<R> => ({
   name,
   // json, not jsonb: stored as written, without the conversion jsonb costs on every insert.

@@ -3,7 +3,7 @@ import type { ServiceName } from '../../service.js';
 import { inventoryEvents, type InventoryRecord } from '../../inventory/logic.js';
 import { orderEvents, type OrderRecord } from '../../order/logic.js';
 import { paymentEvents, type PaymentRecord, type Transaction } from '../../payment/logic.js';
-import { bool, cents, defined, json, optional, text, timestamp, type Column } from './columns.js';
+import { bool, cents, defined, int, json, optional, text, timestamp, type Column } from './columns.js';
 
 type Row = Record<string, unknown>;
 
@@ -116,6 +116,9 @@ const reservations: Table<InventoryRecord> = {
     bool('released', (r) => r.released),
     text('created_event_id', (r) => r.createdEventId),
     text('compensate_event_id', (r) => r.compensateEventId),
+    // Which inventory instance's stock share reserved and released it (several instances; null: one).
+    int('holder', (r) => r.holder),
+    int('released_by', (r) => r.releasedBy),
   ],
   // Stock is derived from the reservations, as the service derives it: the two cannot disagree.
   extraDdl: [
@@ -137,6 +140,8 @@ const reservations: Table<InventoryRecord> = {
       reservation: row.reservation as InventoryRecord['reservation'],
       short: optional(row.short),
       released: row.released as boolean,
+      holder: optional(row.holder),
+      releasedBy: optional(row.released_by),
     }),
   events: inventoryEvents,
 };
