@@ -88,9 +88,19 @@ export async function ensureStreams(nc: NatsConnection, names: RunNames, plans: 
   const jsm = await manager(nc);
   const { streams, configs, consumers } = streamPlan(nc, names, plans, policy, owner);
   const missing = (error: unknown) => /not found/i.test((error as Error).message);
+  // Services started together race to create them: the one that loses finds them made (its owner
+  // description differs, so the server calls it "a different configuration").
+  const raced = (error: unknown) => /already (in use|exists)/i.test((error as Error).message);
+  const made = <T>(add: () => Promise<T>, info: () => Promise<unknown>) => add().catch((e) => (raced(e) ? info() : Promise.reject(e)));
   try {
-    for (const stream of streams) await jsm.streams.info(stream.name).catch((e) => (missing(e) ? jsm.streams.add(stream) : Promise.reject(e)));
-    for (const config of configs) await jsm.consumers.info(names.eventsStream, config.durable_name).catch((e) => (missing(e) ? jsm.consumers.add(names.eventsStream, config) : Promise.reject(e)));
+    for (const stream of streams) {
+      const info = () => jsm.streams.info(stream.name);
+      await info().catch((e) => (missing(e) ? made(() => jsm.streams.add(stream), info) : Promise.reject(e)));
+    }
+    for (const config of configs) {
+      const info = () => jsm.consumers.info(names.eventsStream, config.durable_name as string);
+      await info().catch((e) => (missing(e) ? made(() => jsm.consumers.add(names.eventsStream, config), info) : Promise.reject(e)));
+    }
   } catch (cause) {
     throw await provisionError(nc, jsm, names, cause as Error);
   }

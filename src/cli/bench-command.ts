@@ -19,9 +19,10 @@ import { Interrupts } from './interrupts.js';
 import { duration, positiveInt, positiveNumber } from './options.js';
 import { namespaceOf, namespaceOptions, type NamespaceFlags } from './namespace-flags.js';
 import { clusterOption, natsUrlOption, scenarioOverrides, servicesOption, targetOption, stackOptions, type ScenarioFlags } from './scenario-flags.js';
+import { roleOf, roleOptions, type RoleFlags } from './role-flags.js';
 import { paintFor, simulatedPayment, stderrLine, watchRun } from './watch-run.js';
 
-interface BenchFlags extends ScenarioFlags, NamespaceFlags {
+interface BenchFlags extends ScenarioFlags, NamespaceFlags, RoleFlags {
   target?: string;
   embeddedCluster?: number;
   duration: string;
@@ -54,6 +55,7 @@ export function benchCommand(): Command {
   command.addOption(servicesOption());
   command.addOption(targetOption());
   command.addOption(clusterOption());
+  for (const option of roleOptions()) command.addOption(option);
   for (const option of namespaceOptions('a fresh run id per run; with --services external, the services\' (none)')) command.addOption(option);
   return command
     .addOption(natsUrlOption())
@@ -73,6 +75,8 @@ Examples:
   $ saga-sim bench scenarios/happy-path.yaml --rate 3000 --state memory --acks single   # without durable state
   $ saga-sim bench scenarios/happy-path.yaml --rate 3000 --duration 6m --heap lean      # a soak run: RSS over time
   $ saga-sim bench scenarios/happy-path.yaml --rate 8000 --max-in-flight 500            # overload: count drops, not a growing backlog
+  $ saga-sim bench scenarios/happy-path.yaml --rate 2000 --role coordinator --run-id b1 --generators 2 --nats-url nats://10.0.0.1:4222
+  $ saga-sim bench scenarios/happy-path.yaml --rate 2000 --role generator --run-id b1 --nats-url nats://10.0.0.1:4222   # on each load machine
   $ saga-sim bench scenarios/mixed-90.yaml --target http://127.0.0.1:3004 --nats-url nats://127.0.0.1:4222 --find-max   # your own system
 
 Exit codes: 0 measured (and, with --find-max, some rate was sustained) · 1 the run broke an invariant
@@ -101,6 +105,8 @@ async function benchAction(file: string, flags: BenchFlags, interrupts: Interrup
   const scenarioAt = (rate: number) =>
     parseScenario(text, file, { ...base, 'orders.rate': rate, ...(ramp ? { load: { model: 'ramping', startRate: 0, stages: [{ duration: `${warmupMs}ms`, target: rate }] } } : {}) });
   const rate = flags.rate ?? DEFAULT_BENCH_RATE;
+  const role = roleOf(flags);
+  if (flags.role && (flags.findMax || flags.baseline)) throw new UsageError(`--role ${flags.role} measures one fixed rate across machines; drop ${flags.findMax ? '--find-max' : '--baseline'}`);
   const paint = paintFor(flags);
   const simulated = simulatedPayment();
 
@@ -108,7 +114,7 @@ async function benchAction(file: string, flags: BenchFlags, interrupts: Interrup
     let server: EmbeddedServer | undefined;
     const natsUrl = flags.natsUrl ?? (flags.baseline ? (server = await startEmbeddedServer()).url : undefined);
     try {
-      const engine = createEngine({ scenario: scenarioAt(rate), target: flags.target, cluster: flags.embeddedCluster, natsUrl, monitored: server, simulatedPayment: simulated, databaseUrl: flags.databaseUrl, warmupMs, heap: flags.heap, services: flags.services, namespace: namespaceOf(flags), signal: interrupts.signal });
+      const engine = createEngine({ scenario: scenarioAt(rate), target: flags.target, cluster: flags.embeddedCluster, natsUrl, monitored: server, simulatedPayment: simulated, databaseUrl: flags.databaseUrl, warmupMs, heap: flags.heap, services: flags.services, namespace: namespaceOf(flags), ...role, signal: interrupts.signal });
       const report = await watchRun(engine, interrupts, flags);
       process.stdout.write(`${renderBench(report, rate)}\n`);
       const baseline = flags.baseline && natsUrl ? await baselineFor(natsUrl, report, flags.quiet) : undefined;

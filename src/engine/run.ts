@@ -158,7 +158,7 @@ export class RunEngine extends EngineControls implements Engine {
     const { generator, scenario } = this.options;
     if (!generator) return;
     const say = (message: string) => this.emit({ type: 'notice', message });
-    this.joined = await joinRun({ nc: broker.nc, names: this.names, runId: generator.runId, scenario, joinTimeoutMs: generator.joinTimeoutMs, signal: this.abort.signal, stop: () => this.stopLoad(true), say }, cleanups);
+    this.joined = await joinRun({ nc: broker.nc, names: this.names, runId: generator.runId, scenario, joinTimeoutMs: generator.joinTimeoutMs, signal: this.abort.signal, stop: () => this.stopLoad(true), abort: this.crashed, say }, cleanups);
     this.guard();
   }
 

@@ -29,7 +29,7 @@ export function renderBench(report: Report, rate: number): string {
   const cores = report.durationSeconds > 0 ? report.process.cpuSeconds / report.durationSeconds : 0;
   return [
     `bench: ${report.scenario.name} at ${rate}/s · ${report.target ? `target ${report.target.url} (response p50 ${report.target.entry.responseMs.p50.toFixed(2)} ms, p99 ${report.target.entry.responseMs.p99.toFixed(2)} ms)` : `${report.delivery} · ${report.state} state · ${report.topology}`} · nats-server ${report.broker.version}`,
-    `achieved     ${report.throughput.sagasPerSecond} sagas/s (offered ${rate}/s) · ${report.orders.total} orders · ${report.orders.pending} pending · invariants ${report.invariants.every((i) => i.passed) ? 'pass' : 'FAIL'}`,
+    `achieved     ${report.throughput.sagasPerSecond} sagas/s (offered ${report.throughput.offeredPerSecond}/s) · ${report.orders.total} orders · ${report.orders.pending} pending · invariants ${report.invariants.every((i) => i.passed) ? 'pass' : 'FAIL'}`,
     outcomeLine(report),
     `late sends   ${report.load.lateSends} (max lag ${n(report.load.maxLagMs)} ms) · dropped ${report.load.droppedSends}${report.load.maxInFlight === null ? '' : ` (at ${report.load.maxInFlight} in flight)`}`,
     `${'latency ms'.padEnd(12)}${LADDER.map((h) => h.padStart(CELL)).join('')}   (orders intended in the first ${report.latency.warmupMs} ms are warm-up, not counted)`,
@@ -40,7 +40,18 @@ export function renderBench(report: Report, rate: number): string {
     ...threadsLines(report.process.threads, report.process.loopBusy, report.orders.total),
     brokerLine(report.broker.usage),
     ...machineLine(report),
+    ...generatorLines(report),
   ].join('\n');
+}
+
+/** A distributed bench: each generator's sagas/s on its own machine, and the run's combined. */
+function generatorLines(report: Report): string[] {
+  const generators = report.generators ?? [];
+  if (generators.length === 0) return report.part ? [`part         generator ${report.part.index + 1} of ${report.part.count} of run ${report.part.runId}: its share only; the coordinator has the combined figures`] : [];
+  return [
+    ...generators.map((g, i) => `${i === 0 ? 'generators  ' : '            '} ${g.index + 1}: ${g.id} (pid ${g.pid} on ${g.host}) · ${g.reported ? `${g.sagasPerSecond} sagas/s · ${g.sent} sagas · ${(g.share * 100).toFixed(1)}%` : `VANISHED after ${g.sent} orders`}`),
+    `combined     ${report.throughput.sagasPerSecond} sagas/s from ${generators.filter((g) => g.reported).length} of ${generators.length} generators${report.incomplete ? ' · INCOMPLETE' : ''}`,
+  ];
 }
 
 /** Over this share of the machine's cores busy, what a bench measures is mostly the wait for a core. */

@@ -98,4 +98,26 @@ describe('distributed run (--role generator | coordinator)', () => {
     expect(whole.invariants.find((i) => i.name === 'every generator that started handed its part in')).toMatchObject({ passed: false });
     expect(c?.stdout).toMatch(/VANISHED after \d+ orders/);
   }, 240_000);
+
+  it('bench on the cluster: sagas/s per generator and combined', async () => {
+    cluster = await startEmbeddedCluster(3);
+    for (const name of ['order', 'inventory', 'payment']) await service(name);
+    const bench = (role: string, ...more: string[]) =>
+      spawn(['bench', 'scenarios/happy-path.yaml', '--rate', '200', '--duration', '3s', '--warmup', '1s', '--role', role, '--run-id', 'b1', '--nats-url', (cluster as EmbeddedCluster).url, '--no-tui', ...more]);
+    const coordinator = bench('coordinator', '--generators', '2', '--json', join(work, 'bench.json'));
+    const [c, ...g] = await Promise.all([coordinator.done, bench('generator').done, bench('generator').done]);
+    expect(c?.code, `${c?.stdout}\n${c?.stderr.slice(-3000)}`).toBe(0);
+    for (const r of g) {
+      expect(r?.code, r?.stderr.slice(-2000)).toBe(0);
+      expect(r?.stdout).toMatch(/^part {9}generator [12] of 2 of run b1/m);
+    }
+    const lines = c?.stdout.match(/^(generators {3}| {13})[12]: \w+ \(pid \d+ on \S+\) · ([\d.]+) sagas\/s/gm) ?? [];
+    expect(lines).toHaveLength(2);
+    const perGenerator = lines.map((l) => Number(/· ([\d.]+) sagas\/s/.exec(l)?.[1]));
+    const combined = Number(/^combined {5}([\d.]+) sagas\/s from 2 of 2 generators$/m.exec(c?.stdout ?? '')?.[1]);
+    expect(perGenerator.every((x) => x > 0)).toBe(true);
+    expect(combined).toBeCloseTo(perGenerator[0]! + perGenerator[1]!, 0);
+    const json = JSON.parse(readFileSync(join(work, 'bench.json'), 'utf8')) as { report: Report };
+    expect(json.report.generators?.map((x) => x.sagasPerSecond)).toEqual(perGenerator);
+  }, 240_000);
 });

@@ -56,10 +56,15 @@ export class CoordinatorEngine extends EngineControls implements Engine {
     this.options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const broker = await this.connect(cleanups);
+      // The roll call starts first: generators that join while the services are looked for hear why, should that fail.
+      this.callRoll(broker, cleanups);
       const services = await this.findServices(broker, cleanups);
-      const started = await this.gather(broker, cleanups);
+      const started = await this.gather();
       const startedAt = await this.follow(started, services);
       return await this.verify(broker, started, services, startedAt);
+    } catch (error) {
+      await this.abortGenerators((error as Error).message);
+      throw error;
     } finally {
       this.options.signal?.removeEventListener('abort', onAbort);
       await cleanups.run();
@@ -70,6 +75,12 @@ export class CoordinatorEngine extends EngineControls implements Engine {
   override stopLoad(interrupted = true): void {
     super.stopLoad(interrupted);
     for (const member of this.roll?.members.values() ?? []) if (member.index !== undefined && !member.report) void this.roll?.tell(member, { op: 'stop' }).catch(() => undefined);
+  }
+
+  /** A coordinator that fails takes its generators down with it, saying why, rather than leave them waiting. */
+  private async abortGenerators(why: string): Promise<void> {
+    const members = [...(this.roll?.members.values() ?? [])].filter((m) => !m.report && !m.vanished);
+    await Promise.all(members.map((m) => this.roll?.tell(m, { op: 'abort', why }).catch(() => undefined)));
   }
 
   private guard(): void {
@@ -103,14 +114,15 @@ export class CoordinatorEngine extends EngineControls implements Engine {
     return services;
   }
 
-  /** Waits for the generators expected, checks they run this scenario, and gives each its part. */
-  private async gather(broker: Broker, cleanups: Cleanups): Promise<Member[]> {
+  /** Every generator that joined; `all`: as many as expected; `done`: every started one reported or vanished. */
+  private readonly all = condition(() => (this.roll?.members.size ?? 0) >= this.coordinator.generators);
+  private readonly done = condition(() => [...(this.roll?.members.values() ?? [])].every((m) => m.index === undefined || m.report !== undefined || m.vanished));
+
+  private callRoll(broker: Broker, cleanups: Cleanups): void {
     const { runId, generators: expected } = this.coordinator;
-    const { scenario } = this.options;
     const say = (message: string) => this.emit({ type: 'notice', message });
     const warn = (message: string) => this.emit({ type: 'warning', message });
-    const all = condition(() => (this.roll?.members.size ?? 0) >= expected);
-    const done = condition(() => [...(this.roll?.members.values() ?? [])].every((m) => m.index === undefined || m.report !== undefined || m.vanished));
+    const { all, done } = this;
     this.roll = new GeneratorRoll(broker.nc, this.names, runId, {
       joined: (m) => {
         say(`generator ${m.here.id} (pid ${m.here.pid} on ${m.here.host}) joined run ${runId}: ${this.roll?.members.size ?? 0} of ${expected}`);
@@ -123,18 +135,25 @@ export class CoordinatorEngine extends EngineControls implements Engine {
       reported: () => done.poke(),
       garbled: (subject, why) => warn(`ignored a message on ${subject}: ${why}`),
     });
-    this.done = done;
     this.roll.start();
     cleanups.add(async () => this.roll?.stop());
+  }
+
+  /** Waits for the generators expected, checks they run this scenario, and gives each its part. */
+  private async gather(): Promise<Member[]> {
+    const roll = this.roll as GeneratorRoll;
+    const { runId, generators: expected } = this.coordinator;
+    const { scenario } = this.options;
+    const say = (message: string) => this.emit({ type: 'notice', message });
     const planned = loadPlan(scenario, scenario.script.length).planned;
     this.emit({ type: 'start', info: { scenario: scenario.name, seed: scenario.seed, topology: scenario.topology, delivery: scenario.delivery, planned, rate: scenario.orders.rate } });
     say(`coordinator of run ${runId}: waiting for ${expected} generator${expected === 1 ? '' : 's'} (saga-sim run ${scenario.file} --role generator --run-id ${runId} --nats-url …)`);
     const timeoutMs = this.coordinator.gatherTimeoutMs ?? GATHER_TIMEOUT_MS;
-    if (!(await all.wait(timeoutMs, this.abort.signal))) {
+    if (!(await this.all.wait(timeoutMs, this.abort.signal))) {
       this.guard();
-      throw new BrokerUnavailableError(`only ${this.roll.members.size} of ${expected} generators joined run ${runId} within ${Math.round(timeoutMs / 1000)} s; start them with: saga-sim run ${scenario.file} --role generator --run-id ${runId} --nats-url …`);
+      throw new BrokerUnavailableError(`only ${roll.members.size} of ${expected} generators joined run ${runId} within ${Math.round(timeoutMs / 1000)} s; start them with: saga-sim run ${scenario.file} --role generator --run-id ${runId} --nats-url …`);
     }
-    const members = [...this.roll.members.values()].sort((a, b) => a.here.id.localeCompare(b.here.id)).slice(0, expected);
+    const members = [...roll.members.values()].sort((a, b) => a.here.id.localeCompare(b.here.id)).slice(0, expected);
     const digest = scenarioDigest(scenario);
     const odd = members.filter((m) => m.here.digest !== digest);
     if (odd.length > 0) {
@@ -142,11 +161,9 @@ export class CoordinatorEngine extends EngineControls implements Engine {
       throw new UsageError(`generator ${who} runs other scenario settings than this coordinator's ${scenario.file}; give every process the same file and flags`);
     }
     members.forEach((m, index) => (m.index = index));
-    await Promise.all(members.map((m) => this.roll?.tell(m, { op: 'start', index: m.index as number, count: members.length })));
+    await Promise.all(members.map((m) => roll.tell(m, { op: 'start', index: m.index as number, count: members.length })));
     return members;
   }
-
-  private done: ReturnType<typeof condition> | undefined;
 
   /** Shows the combined progress until every started generator has reported or vanished. */
   private async follow(members: Member[], services: Map<ServiceName, RemoteService>): Promise<number> {
@@ -163,7 +180,7 @@ export class CoordinatorEngine extends EngineControls implements Engine {
     }, SNAPSHOT_INTERVAL_MS);
     try {
       const limit = (plan.durationMs ?? (plan.planned / Math.max(scenario.orders.rate, 1)) * 1000) + scenario.drainTimeout + REPORT_SLACK_MS;
-      await this.done?.wait(limit, this.abort.signal);
+      await this.done.wait(limit, this.abort.signal);
       this.guard();
     } finally {
       clearInterval(ticker);

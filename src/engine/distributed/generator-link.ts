@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { RunNames } from '../../broker/names.js';
-import { BrokerUnavailableError, InterruptedError, UsageError } from '../../errors.js';
+import { BrokerUnavailableError, InterruptedError, ServiceCrashedError, UsageError } from '../../errors.js';
 import type { GeneratorPart } from '../../load/share.js';
 import type { Report } from '../../report/report.js';
 import type { Scenario } from '../../scenario/schema.js';
@@ -30,6 +30,8 @@ export class GeneratorLink {
     private readonly scenario: Scenario,
     /** The coordinator asked this generator to stop placing orders (its run was interrupted). */
     private readonly onStop: () => void,
+    /** The coordinator gave up on the run, saying why. */
+    private readonly onAbort: (error: ServiceCrashedError) => void,
   ) {
     this.subjects = runSubjects(names, runId);
   }
@@ -45,7 +47,7 @@ export class GeneratorLink {
     this.subs.push(this.nc.subscribe(this.subjects.roll, { callback: (_e, msg) => void msg.respond(encode(here())) }));
     return new Promise<GeneratorPart>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new BrokerUnavailableError(`no coordinator started run ${this.runId} within ${Math.round(timeoutMs / 1000)} s; start it with: saga-sim run <scenario> --role coordinator --run-id ${this.runId} --generators <n> --nats-url …`)),
+        () => reject(new BrokerUnavailableError(`no coordinator started run ${this.runId} within ${Math.round(timeoutMs / 1000)} s; start it with: saga-sim run (or bench) <scenario> --role coordinator --run-id ${this.runId} --generators <n> --nats-url …`)),
         timeoutMs,
       );
       signal.addEventListener('abort', () => reject(new InterruptedError('interrupted')), { once: true });
@@ -56,6 +58,12 @@ export class GeneratorLink {
             msg.respond(encode(('error' in request ? { ok: false, error: request.error } : { ok: true }) satisfies Reply));
             if ('error' in request) return;
             if (request.value.op === 'stop') return this.onStop();
+            if (request.value.op === 'abort') {
+              const error = new ServiceCrashedError(`the coordinator of run ${this.runId} gave up: ${request.value.why}`);
+              clearTimeout(timer);
+              reject(error);
+              return this.onAbort(error);
+            }
             if (this.part) return;
             clearTimeout(timer);
             this.part = { index: request.value.index, count: request.value.count };

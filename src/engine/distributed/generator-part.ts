@@ -28,12 +28,14 @@ export interface JoinOptions {
   signal: AbortSignal;
   /** The coordinator asked it to stop. */
   stop(): void;
+  /** The coordinator gave up on the run. */
+  abort(error: Error): void;
   say(message: string): void;
 }
 
 /** Joins the run's coordinator and waits for this generator's part. */
 export async function joinRun(o: JoinOptions, cleanups: Cleanups): Promise<Joined> {
-  const link = new GeneratorLink(o.nc, o.names, o.runId, o.scenario, o.stop);
+  const link = new GeneratorLink(o.nc, o.names, o.runId, o.scenario, o.stop, o.abort);
   cleanups.add(async () => link.close());
   o.say(`generator ${link.id}: waiting for the coordinator of run ${o.runId}`);
   const part = await link.join(o.signal, o.joinTimeoutMs);

@@ -45,6 +45,8 @@ export type Here = z.infer<typeof HereSchema>;
 export const GeneratorRequestSchema = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('start'), index: z.number().int().nonnegative(), count: z.number().int().positive() }),
   z.strictObject({ op: z.literal('stop') }),
+  /** The coordinator failed (its services gone, other scenario settings, …): the generator ends with this. */
+  z.strictObject({ op: z.literal('abort'), why: z.string().max(2000) }),
 ]);
 export type GeneratorRequest = z.infer<typeof GeneratorRequestSchema>;
 
