@@ -74,13 +74,16 @@ export function scheduleFaults(ctx: FaultContext): Report['faults'] {
       applied.push({ kind: 'latency', service: fault.latency.service, distribution: fault.latency.distribution });
     } else if ('broker' in fault) {
       const server = ctx.embedded as EmbeddedServer;
+      // On a cluster the fault kills its first node; the others carry on.
+      const nodes = 'nodes' in server ? (server.nodes as number) : 1;
+      const which = nodes > 1 ? `node 1 of ${nodes}` : 'nats-server';
       outage(fault, {
         down: () => server.kill(),
         up: () => server.restart(),
-        downText: 'nats-server killed (kill -9)',
-        upText: 'nats-server restarted on the same store',
-        failedText: 'nats-server did not come back',
-        done: (appliedAtMs, downMs) => applied.push({ kind: 'broker-kill', atMs: fault.at, downMs, appliedAtMs }),
+        downText: `${which} killed (kill -9)${nodes > 1 ? `; ${nodes - 1} carry on` : ''}`,
+        upText: `${which} restarted on the same store`,
+        failedText: `${which} did not come back`,
+        done: (appliedAtMs, downMs) => applied.push({ kind: 'broker-kill', atMs: fault.at, downMs, appliedAtMs, ...(nodes > 1 ? { node: 1, nodes } : {}) }),
       });
     } else if ('crash' in fault) {
       const service = fault.crash;

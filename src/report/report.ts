@@ -93,7 +93,8 @@ export interface Report {
   faults: (
     | { kind: 'stall'; service: string; atMs: number; forMs: number; appliedAtMs: number }
     | { kind: 'duplicate'; share: number }
-    | { kind: 'broker-kill'; atMs: number; downMs: number; appliedAtMs: number }
+    /** On a cluster: which node of how many was killed. */
+    | { kind: 'broker-kill'; atMs: number; downMs: number; appliedAtMs: number; node?: number; nodes?: number }
     | { kind: 'crash'; service: string; atMs: number; downMs: number; appliedAtMs: number }
     /** appliedAtMs: when the service died, right after the commit the fault waited for. */
     | { kind: 'crash-after-commit'; service: string; atMs: number; downMs: number; appliedAtMs: number }

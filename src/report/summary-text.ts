@@ -26,7 +26,7 @@ function faultText(fault: Report['faults'][number]): string {
     case 'duplicate':
       return `duplicate ${fault.share * 100}% of events`;
     case 'broker-kill':
-      return `nats-server killed at ${fault.appliedAtMs} ms, down ${fault.downMs} ms`;
+      return `${fault.nodes ? `node ${fault.node} of ${fault.nodes}` : 'nats-server'} killed at ${fault.appliedAtMs} ms, down ${fault.downMs} ms`;
     case 'stall':
       return `${fault.service} stalled ${fault.forMs} ms at ${fault.appliedAtMs} ms`;
     case 'crash':

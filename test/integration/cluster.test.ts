@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { connectBroker } from '../../src/broker/connection.js';
 import { RunNames } from '../../src/broker/names.js';
 import { RunEngine } from '../../src/engine/run.js';
+import { renderSummary } from '../../src/report/summary-text.js';
 import { expectInvariantsPass, scenario } from '../helpers/nats.js';
 
 // A local three-node cluster (routes on loopback, JetStream clustered): streams and buckets in three
@@ -43,7 +44,8 @@ describe('--embedded-cluster', () => {
       scenario: scenario('name: r3-kill\nseed: 3\norders: { count: 1500, rate: 300 }\npayment: { successRate: 0.9 }\ndrainTimeout: 90s\nfaults:\n  - { broker: kill, at: 2s, restartAfter: 2s }\n'),
       cluster: 3,
     }).run();
-    expect(report.faults.map((f) => f.kind)).toEqual(['broker-kill']);
+    expect(report.faults).toEqual([expect.objectContaining({ kind: 'broker-kill', node: 1, nodes: 3 })]);
+    expect(renderSummary(report)).toMatch(/^faults {7}node 1 of 3 killed at \d+ ms, down \d+ ms$/m);
     expect(report.orders.total).toBe(1500);
     expect(report.orders.confirmed + report.orders.cancelled).toBe(1500);
     expect(report.orders.failed).toBe(0);
