@@ -16,12 +16,24 @@ export const bucketStream = (bucket: string) => `KV_${bucket}`;
 export async function provisionStateBuckets(nc: NatsConnection, names: RunNames, services: readonly string[], owner: Owner, fresh = true, replicas = 1): Promise<void> {
   if (fresh) await deleteStateBuckets(nc, names, services);
   const kvm = new Kvm(nc);
-  try {
-    for (const service of services) await kvm.create(names.stateBucket(service), { history: 1, storage: StorageType.File, description: ownerDescription(owner), replicas });
-  } catch (cause) {
-    throw new BrokerUnavailableError(`cannot create the KV state buckets: ${(cause as Error).message}`, { cause });
-  }
+  const create = async (bucket: string) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return void (await kvm.create(bucket, { history: 1, storage: StorageType.File, description: ownerDescription(owner), replicas }));
+      } catch (cause) {
+        const message = (cause as Error).message;
+        // Another instance of the service made it first (its owner description differs): it is there to use.
+        if (!fresh && /already in use/i.test(message)) return;
+        // A cluster busy placing replicas may time a request out.
+        if (attempt < CREATE_ATTEMPTS && /timeout/i.test(message)) continue;
+        throw new BrokerUnavailableError(`cannot create the KV state buckets: ${message}`, { cause });
+      }
+    }
+  };
+  for (const service of services) await create(names.stateBucket(service));
 }
+
+const CREATE_ATTEMPTS = 4;
 
 export async function deleteStateBuckets(nc: NatsConnection, names: RunNames, services: readonly string[]): Promise<void> {
   const jsm = await manager(nc);

@@ -80,6 +80,9 @@ export async function provisionStreams(nc: NatsConnection, names: RunNames, plan
   return { consumers };
 }
 
+/** Times a timed-out ensure is tried in all (each request waits the client's 5 s). */
+const ENSURE_ATTEMPTS = 4;
+
 /**
  * Creates what is missing and keeps what is there: for services that run as processes of their
  * own (`saga-sim service`), each of which may start first, and for runs that drive them.
@@ -92,7 +95,7 @@ export async function ensureStreams(nc: NatsConnection, names: RunNames, plans: 
   // description differs, so the server calls it "a different configuration").
   const raced = (error: unknown) => /already (in use|exists)/i.test((error as Error).message);
   const made = <T>(add: () => Promise<T>, info: () => Promise<unknown>) => add().catch((e) => (raced(e) ? info() : Promise.reject(e)));
-  try {
+  const ensure = async () => {
     for (const stream of streams) {
       const info = () => jsm.streams.info(stream.name);
       await info().catch((e) => (missing(e) ? made(() => jsm.streams.add(stream), info) : Promise.reject(e)));
@@ -101,10 +104,17 @@ export async function ensureStreams(nc: NatsConnection, names: RunNames, plans: 
       const info = () => jsm.consumers.info(names.eventsStream, config.durable_name as string);
       await info().catch((e) => (missing(e) ? made(() => jsm.consumers.add(names.eventsStream, config), info) : Promise.reject(e)));
     }
-  } catch (cause) {
-    throw await provisionError(nc, jsm, names, cause as Error);
+  };
+  // A cluster busy placing replicas (several services starting at once) may time a request out: it is tried again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ensure();
+      return { consumers };
+    } catch (cause) {
+      if (attempt < ENSURE_ATTEMPTS && /timeout/i.test((cause as Error).message)) continue;
+      throw await provisionError(nc, jsm, names, cause as Error);
+    }
   }
-  return { consumers };
 }
 
 /** A subject belongs to one stream: when another took the saga subjects, say which, whose, and the way out. */

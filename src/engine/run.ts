@@ -169,7 +169,7 @@ export class RunEngine extends EngineControls implements Engine {
     const catalogue = buildCatalogue(whole);
     const part = this.joined?.part ?? WHOLE;
     const scenario = scenarioPart(whole, part);
-    const source = createOrderSource(scenario, catalogue, part);
+    const source = createOrderSource(scenario, catalogue, part, this.options.generator?.runId);
     const plan = loadPlan(scenario, source.scriptedIds.length);
     // A server the caller keeps keeps the streams too (to inspect them), unless told otherwise.
     const { natsUrl, server, keep } = this.options;

@@ -3,6 +3,7 @@ import type { PlaceOrder } from '../services/order/logic.js';
 import { scriptedOrderId, type Scenario, type ScriptedOrder } from '../scenario/schema.js';
 import type { Product } from './catalogue.js';
 import { createOrderFactory, orderIdFor } from './order-factory.js';
+import { runOrderIdFor } from './order-id.js';
 import { globalSeq, WHOLE, type GeneratorPart } from './share.js';
 
 /** Per-order outcome overrides from a scenario's script, handed to the services. */
@@ -26,12 +27,13 @@ export interface OrderSource {
  * Scripted orders first, then orders generated from the seed; how many and when is the load
  * plan's business. Checks scripted products against the catalogue.
  */
-export function createOrderSource(scenario: Scenario, catalogue: readonly Product[], part: GeneratorPart = WHOLE): OrderSource {
+export function createOrderSource(scenario: Scenario, catalogue: readonly Product[], part: GeneratorPart = WHOLE, runId?: string): OrderSource {
   const generate = createOrderFactory(scenario, catalogue);
   const products = new Map(catalogue.map((p) => [p.id, p]));
   const script = scenario.script;
   // One of several generators places every part.count-th id of the run, from its index on.
-  const generatedId = (seq: number) => orderIdFor(globalSeq(seq - script.length, part));
+  const idFor = runId === undefined ? orderIdFor : (n: number) => runOrderIdFor(runId, n);
+  const generatedId = (seq: number) => idFor(globalSeq(seq - script.length, part));
   const scripted = script.map((entry, i) => toPlaceOrder(entry, i, scenario, products, () => generate(i + 1)));
   return {
     next: (seq) => scripted[seq - 1] ?? generate(seq, generatedId(seq)),

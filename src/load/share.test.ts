@@ -41,7 +41,7 @@ describe('generator shares', () => {
     for (let index = 0; index < count; index++) {
       const part = { index, count };
       const scenario = scenarioPart(whole, part);
-      const source = createOrderSource(scenario, catalogue, part);
+      const source = createOrderSource(scenario, catalogue, part, 'r1');
       const planned = loadPlan(scenario, source.scriptedIds.length).count;
       for (let seq = 1; seq <= planned; seq++) {
         const order = source.next(seq);
@@ -50,7 +50,8 @@ describe('generator shares', () => {
         ids.push(order.orderId);
       }
     }
-    const one = createOrderSource(whole, catalogue);
+    const one = createOrderSource(whole, catalogue, WHOLE, 'r1');
+    expect(one.idOf(2)).toBe('ord-r1-000001');
     const expected = Array.from({ length: loadPlan(whole, 1).count }, (_, i) => one.idOf(i + 1));
     expect([...ids].sort()).toEqual([...expected].sort());
     expect(new Set(ids).size).toBe(ids.length);

@@ -28,6 +28,8 @@ export class RemoteService implements ServiceHandle {
   private readonly subjects;
   private readonly live = new Map<string, { pong: Pong; missed: number }>();
   private readonly gone = new Map<string, Pong>();
+  /** Each instance's counters when this run first saw it, before the run: the run's work is what they grew by. */
+  private readonly before = new Map<string, WorkerStats>();
   private timer: NodeJS.Timeout | undefined;
   private failed: ServiceCrashedError | undefined;
 
@@ -47,10 +49,10 @@ export class RemoteService implements ServiceHandle {
     return [...this.live.values()].map((i) => i.pong);
   }
 
-  /** The work of each instance seen, the ones that stopped answering included. */
+  /** The work of each instance seen in this run, the ones that stopped answering included. */
   work(): InstanceWork[] {
     const of = (pong: Pong, gone: boolean): InstanceWork => {
-      const { handled, published, redelivered, stateWrites } = pong.stats;
+      const { handled, published, redelivered, stateWrites } = this.grown(pong);
       return { service: this.name, id: pong.id, host: pong.host, pid: pong.pid, handled, published, redelivered, stateWrites, gone };
     };
     return [...this.instances.map((p) => of(p, false)), ...[...this.gone.values()].map((p) => of(p, true))];
@@ -58,8 +60,20 @@ export class RemoteService implements ServiceHandle {
 
   get stats(): WorkerStats {
     const sum = emptyStats();
-    for (const pong of [...this.instances, ...this.gone.values()]) for (const key of Object.keys(sum) as (keyof WorkerStats)[]) sum[key] += pong.stats[key];
+    for (const pong of [...this.instances, ...this.gone.values()]) {
+      const grown = this.grown(pong);
+      for (const key of Object.keys(sum) as (keyof WorkerStats)[]) sum[key] += grown[key];
+    }
     return sum;
+  }
+
+  /** What an instance's counters grew by since this run first saw it. */
+  private grown(pong: Pong): WorkerStats {
+    const before = this.before.get(pong.id);
+    if (!before) return pong.stats;
+    const grown = { ...pong.stats };
+    for (const key of Object.keys(grown) as (keyof WorkerStats)[]) grown[key] -= before[key] ?? 0;
+    return grown;
   }
 
   async ready(timeoutMs = 15_000): Promise<void> {
@@ -144,6 +158,8 @@ export class RemoteService implements ServiceHandle {
         const pong = decode(msg.data) as Pong;
         seen.add(pong.id);
         if (this.status === 'running' && !this.live.has(pong.id)) this.notice(`${this.name} service instance ${pong.id} (pid ${pong.pid} on ${pong.host}) joined`);
+        // Up before the run: what it did before is not the run's.
+        if (this.status === 'starting' && !this.before.has(pong.id)) this.before.set(pong.id, pong.stats);
         this.live.set(pong.id, { pong, missed: 0 });
         this.gone.delete(pong.id);
       }
