@@ -99,6 +99,24 @@ describe('distributed run (--role generator | coordinator)', () => {
     expect(c?.stdout).toMatch(/VANISHED after \d+ orders/);
   }, 240_000);
 
+  it('Ctrl-C on the coordinator stops every generator\'s load; their sagas drain into one report marked interrupted (exit 130)', async () => {
+    cluster = await startEmbeddedCluster(3);
+    for (const name of ['order', 'inventory', 'payment']) await service(name);
+    const coordinator = run('coordinator', 'r3', join(work, 'stopped.json'), '--generators', '2', '--orders', '20000', '--no-tui');
+    const parts = [run('generator', 'r3', join(work, 'stopped-a.json'), '--orders', '20000'), run('generator', 'r3', join(work, 'stopped-b.json'), '--orders', '20000')];
+    await waitFor('the generators to place orders', () => parts.every((p) => /sent [1-9]\d*\//.test(p.stderr())), 60_000);
+    coordinator.child.kill('SIGINT');
+    const [c, ...g] = await Promise.all([coordinator.done, ...parts.map((p) => p.done)]);
+    expect(c?.code, `${c?.stdout}\n${c?.stderr.slice(-3000)}`).toBe(130);
+    for (const r of g) expect(r?.code, r?.stderr.slice(-2000)).toBe(130);
+    const whole = report(join(work, 'stopped.json'));
+    expect(whole.interrupted).toBe(true);
+    expect(whole.orders.total).toBeLessThan(20_000);
+    expect(whole.orders.pending).toBe(0);
+    expect(whole.generators?.every((x) => x.reported)).toBe(true);
+    expect(whole.invariants.filter((i) => !i.passed)).toEqual([]);
+  }, 240_000);
+
   it('bench on the cluster: sagas/s per generator and combined', async () => {
     cluster = await startEmbeddedCluster(3);
     for (const name of ['order', 'inventory', 'payment']) await service(name);
