@@ -8,11 +8,13 @@ import { InterruptedError, UsageError, type ServiceCrashedError } from '../error
 import { buildCatalogue, stockOf } from '../load/catalogue.js';
 import { createOrderSource, type OrderSource } from '../load/order-source.js';
 import { IN_FLIGHT_GUARD, loadPlan, type LoadPlan } from '../load/plan.js';
+import { scenarioPart, WHOLE } from '../load/share.js';
 import { loopBusyShares, sampleLoops, threadCores, type LoopSample } from '../metrics/loop-busy.js';
 import { buildReport } from '../report/build-report.js';
 import type { Report } from '../report/report.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { ServiceHandle } from '../services/handle.js';
+import { RemoteService } from '../services/remote/remote-handle.js';
 import { applyHeapProfile, preciseSendTimes, type HeapProfile } from '../services/heap.js';
 import type { ServiceName, ServiceSnapshot } from '../services/service.js';
 import { Cleanups } from './cleanups.js';
@@ -27,9 +29,7 @@ import { Settlement, SETTLE_GRACE_MS } from './settlement.js';
 import { startSnapshots } from './snapshot-ticker.js';
 import { findServices, provisionStack, startBroker, startServices, type Broker } from './stack.js';
 import { workerConfig } from './worker-config.js';
-import { RemoteService } from '../services/remote/remote-handle.js';
 import { joinRun, partReport, startProgress, type Joined } from './distributed/generator-part.js';
-import { scenarioPart, WHOLE } from '../load/share.js';
 import type { RunOptions } from './run-options.js';
 
 export type { RunOptions } from './run-options.js';

@@ -36,7 +36,7 @@ export async function createService(config: WorkerConfig, nc: NatsConnection, st
   const names = new RunNames(config.namespace);
   const context = { nc, names, service: config.service, hooks, database: config.database, topology: config.topology, stock: config.stock, send: outboxed(config) ? relaySend(nc, names, config.delivery) : undefined };
   const open = <R>(): Promise<RecordStore<R>> => STORES[config.state].open<R>(context);
-  // Order and payment records stand alone, so another instance's can be read in; inventory derives its stock from its own.
+  // Order and payment records stand alone, so another instance's can be read in; inventory derives its stock from every record it loaded at start.
   const loadable = <S extends Service, R>(service: S, store: RecordStore<R>): S => closable(Object.assign(service, { load: (ids: readonly string[]) => store.fetch?.(ids) ?? Promise.resolve() }), store);
   switch (config.service) {
     case 'order': {
