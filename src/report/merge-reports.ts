@@ -80,7 +80,8 @@ export function mergeReports(parts: readonly Report[], view: CoordinatorView): R
       // Each part's trend is on its own clock: the run's is the part whose latency grew most.
       trend: parts.map((r) => r.latency.trend).reduce((worst, t) => (t && (!worst || t.lastHalfP50Ms / t.firstHalfP50Ms > worst.lastHalfP50Ms / worst.firstHalfP50Ms) ? t : worst), null),
     },
-    process: { ...first.process, cpuSeconds: sum(parts, (r) => r.process.cpuSeconds), maxRssMb: max(parts, (r) => r.process.maxRssMb) },
+    // Threads and event loops are each process's own: they are in each generator's report, not summed here.
+    process: { ...first.process, cpuSeconds: sum(parts, (r) => r.process.cpuSeconds), maxRssMb: max(parts, (r) => r.process.maxRssMb), loopBusy: {}, threads: null },
     load: {
       lateSends: sum(parts, (r) => r.load.lateSends),
       maxLagMs: max(parts, (r) => r.load.maxLagMs),

@@ -99,12 +99,16 @@ describe('distributed run (--role generator | coordinator)', () => {
     expect(c?.stdout).toMatch(/VANISHED after \d+ orders/);
   }, 240_000);
 
-  it('Ctrl-C on the coordinator stops every generator\'s load; their sagas drain into one report marked interrupted (exit 130)', async () => {
+  it('Ctrl-C on the coordinator stops every generator\'s load; their sagas drain into one report marked interrupted (exit 130); a generator too many is sent away', async () => {
     cluster = await startEmbeddedCluster(3);
     for (const name of ['order', 'inventory', 'payment']) await service(name);
     const coordinator = run('coordinator', 'r3', join(work, 'stopped.json'), '--generators', '2', '--orders', '20000', '--no-tui');
     const parts = [run('generator', 'r3', join(work, 'stopped-a.json'), '--orders', '20000'), run('generator', 'r3', join(work, 'stopped-b.json'), '--orders', '20000')];
     await waitFor('the generators to place orders', () => parts.every((p) => /sent [1-9]\d*\//.test(p.stderr())), 60_000);
+    // One generator too many is sent away at once, not left waiting.
+    const late = await run('generator', 'r3', join(work, 'late.json')).done;
+    expect(late.code).toBe(3);
+    expect(late.stderr).toMatch(/gave up: run r3 has its 2 generators already/);
     coordinator.child.kill('SIGINT');
     const [c, ...g] = await Promise.all([coordinator.done, ...parts.map((p) => p.done)]);
     expect(c?.code, `${c?.stdout}\n${c?.stderr.slice(-3000)}`).toBe(130);
@@ -115,6 +119,7 @@ describe('distributed run (--role generator | coordinator)', () => {
     expect(whole.orders.pending).toBe(0);
     expect(whole.generators?.every((x) => x.reported)).toBe(true);
     expect(whole.invariants.filter((i) => !i.passed)).toEqual([]);
+    expect(c?.stderr).toMatch(/warning: generator \w+ \(pid \d+ on \S+\) joined run r3 after its 2 generators started; it was sent away/);
   }, 240_000);
 
   it('bench on the cluster: sagas/s per generator and combined', async () => {

@@ -125,6 +125,8 @@ export class CoordinatorEngine extends EngineControls implements Engine {
     const { all, done } = this;
     this.roll = new GeneratorRoll(broker.nc, this.names, runId, {
       joined: (m) => {
+        // Past the generators expected, once they have their parts: one more is sent away, not left waiting.
+        if (this.started) return void this.turnAway(m);
         say(`generator ${m.here.id} (pid ${m.here.pid} on ${m.here.host}) joined run ${runId}: ${this.roll?.members.size ?? 0} of ${expected}`);
         all.poke();
       },
@@ -161,8 +163,19 @@ export class CoordinatorEngine extends EngineControls implements Engine {
       throw new UsageError(`generator ${who} runs other scenario settings than this coordinator's ${scenario.file}; give every process the same file and flags`);
     }
     members.forEach((m, index) => (m.index = index));
+    this.started = true;
+    for (const m of roll.members.values()) if (m.index === undefined) this.turnAway(m);
     await Promise.all(members.map((m) => roll.tell(m, { op: 'start', index: m.index as number, count: members.length })));
     return members;
+  }
+
+  /** Whether the generators expected have their parts. */
+  private started = false;
+
+  private turnAway(m: Member): void {
+    const { runId, generators } = this.coordinator;
+    this.emit({ type: 'warning', message: `generator ${m.here.id} (pid ${m.here.pid} on ${m.here.host}) joined run ${runId} after its ${generators} generators started; it was sent away` });
+    void this.roll?.tell(m, { op: 'abort', why: `run ${runId} has its ${generators} generator${generators === 1 ? '' : 's'} already; give this one another --run-id, or start the coordinator with more --generators` }).catch(() => undefined);
   }
 
   /** Shows the combined progress until every started generator has reported or vanished. */
