@@ -109,3 +109,10 @@ export function encodeHistogram(histogram: Histogram): string {
 export function decodeHistogram(encoded: string): Histogram {
   return hdr.decodeFromCompressedBase64(encoded, 32, false);
 }
+
+/** Encoded histograms (absent ones skipped) added into one: its percentiles are those of every sample. */
+export function mergeEncoded(encoded: readonly (string | undefined)[]): Histogram {
+  const all = createHistogram();
+  for (const e of encoded) if (e) all.add(decodeHistogram(e));
+  return all;
+}

@@ -1,5 +1,5 @@
 import { EVENT_TYPES } from '../events/subjects.js';
-import { createHistogram, decodeHistogram, encodeHistogram, summarize, type LatencySummary } from '../metrics/histogram.js';
+import { encodeHistogram, mergeEncoded, summarize, type LatencySummary } from '../metrics/histogram.js';
 import { mergeInvariants, type InvariantResult } from '../verify/invariants.js';
 import { evaluateThresholds, type Threshold } from '../verify/thresholds.js';
 import { verdict } from './build-report.js';
@@ -25,10 +25,8 @@ export interface CoordinatorView {
 const sum = (parts: readonly Report[], of: (r: Report) => number) => parts.reduce((n, r) => n + of(r), 0);
 const max = (parts: readonly Report[], of: (r: Report) => number) => parts.reduce((n, r) => Math.max(n, of(r)), 0);
 
-/** Histograms merged by adding their counts: the percentiles are those of one histogram of every sample. */
 function merged(encoded: readonly (string | undefined)[]): { hdr: string; summary: LatencySummary } {
-  const all = createHistogram();
-  for (const e of encoded) if (e) all.add(decodeHistogram(e));
+  const all = mergeEncoded(encoded);
   return { hdr: encodeHistogram(all), summary: summarize(all) };
 }
 

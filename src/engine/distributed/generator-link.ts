@@ -6,7 +6,7 @@ import { BrokerUnavailableError, InterruptedError, ServiceCrashedError, UsageErr
 import type { GeneratorPart } from '../../load/share.js';
 import type { Report } from '../../report/report.js';
 import type { Scenario } from '../../scenario/schema.js';
-import { encode, GeneratorRequestSchema, parse, ReportMessageSchema, runSubjects, scenarioDigest, type Here, type Progress, type Reply } from './messages.js';
+import { decodeReply, encode, GeneratorRequestSchema, parse, ReportMessageSchema, runSubjects, scenarioDigest, type Here, type Progress, type Reply } from './messages.js';
 
 /** How long a generator waits for its coordinator to start it. */
 export const JOIN_TIMEOUT_MS = 300_000;
@@ -85,7 +85,7 @@ export class GeneratorLink {
     const deadline = Date.now() + HAND_IN_TIMEOUT_MS;
     for (;;) {
       try {
-        const reply = JSON.parse(new TextDecoder().decode((await this.nc.request(this.subjects.report, body, { timeout: 5000 })).data)) as Reply;
+        const reply = decodeReply((await this.nc.request(this.subjects.report, body, { timeout: 5000 })).data);
         if (!reply.ok) throw new UsageError(`the coordinator of run ${this.runId} refused this generator's report: ${reply.error}`);
         return;
       } catch (error) {

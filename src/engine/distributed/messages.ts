@@ -73,6 +73,9 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 export const encode = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(value));
 
+/** A request's answer (both sides are saga-sim's own). */
+export const decodeReply = (data: Uint8Array): Reply => JSON.parse(decoder.decode(data)) as Reply;
+
 /** The message checked against its schema; undefined (with why) when it does not match. */
 export function parse<T>(schema: z.ZodType<T>, data: Uint8Array): { value: T } | { error: string } {
   try {

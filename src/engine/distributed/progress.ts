@@ -1,4 +1,4 @@
-import { createHistogram, decodeHistogram, summarize, type Histogram } from '../../metrics/histogram.js';
+import { createHistogram, mergeEncoded, summarize } from '../../metrics/histogram.js';
 import type { GeneratorShare } from '../../report/report.js';
 import type { ServiceHandle } from '../../services/handle.js';
 import type { ServiceName } from '../../services/service.js';
@@ -7,12 +7,6 @@ import type { Phase, RunSnapshot } from '../events.js';
 import type { Member } from './roll.js';
 
 const empty = () => summarize(createHistogram());
-
-function mergedHistogram(encoded: readonly string[]): Histogram {
-  const all = createHistogram();
-  for (const e of encoded) all.add(decodeHistogram(e));
-  return all;
-}
 
 export interface ProgressContext {
   phase: Phase;
@@ -53,8 +47,8 @@ export function progressSnapshot(members: readonly Member[], c: ProgressContext)
     deadLetters: 0,
     duplicates: 0,
     latency: {
-      corrected: summarize(mergedHistogram(progress.map((p) => p.hdr.corrected))),
-      uncorrected: summarize(mergedHistogram(progress.map((p) => p.hdr.uncorrected))),
+      corrected: summarize(mergeEncoded(progress.map((p) => p.hdr.corrected))),
+      uncorrected: summarize(mergeEncoded(progress.map((p) => p.hdr.uncorrected))),
       confirmed: empty(),
       cancelled: empty(),
       steps: { payment: empty(), inventory: empty(), compensation: empty() },

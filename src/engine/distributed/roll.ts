@@ -1,7 +1,7 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { RunNames } from '../../broker/names.js';
 import type { Report } from '../../report/report.js';
-import { encode, HereSchema, parse, ProgressSchema, ReportMessageSchema, runSubjects, type GeneratorRequest, type Here, type Progress, type Reply } from './messages.js';
+import { decodeReply, encode, HereSchema, parse, ProgressSchema, ReportMessageSchema, runSubjects, type GeneratorRequest, type Here, type Progress, type Reply } from './messages.js';
 
 /** How often the coordinator calls the roll, and how long each call collects answers. */
 const ROLL_INTERVAL_MS = 500;
@@ -63,7 +63,7 @@ export class GeneratorRoll {
 
   /** Sends one generator a request (its part, or stop), and waits for its answer. */
   async tell(member: Member, request: GeneratorRequest): Promise<void> {
-    const reply = JSON.parse(new TextDecoder().decode((await this.nc.request(this.subjects.generator(member.here.id), encode(request), { timeout: 5000 })).data)) as Reply;
+    const reply = decodeReply((await this.nc.request(this.subjects.generator(member.here.id), encode(request), { timeout: 5000 })).data);
     if (!reply.ok) throw new Error(`generator ${member.here.id} refused ${request.op}: ${reply.error}`);
   }
 
